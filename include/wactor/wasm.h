@@ -1,0 +1,325 @@
+/* SPDX-License-Identifier: MIT */
+/* wactor's WebAssembly engine: load (decode + validate + compile), link,
+ * instantiate, call with fuel, suspend and resume. Knows nothing of actors.
+ *
+ * Threads: an engine and its modules are immutable after creation and may be
+ * shared by any number of threads. An instance is used by one thread at a
+ * time (any thread; a suspended call may resume on another thread). */
+#ifndef WACTOR_WASM_H
+#define WACTOR_WASM_H
+
+#include "wactor/base.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct wa_engine wa_engine;
+typedef struct wa_module wa_module;
+typedef struct wa_instance wa_instance;
+typedef struct wa_linker wa_linker;
+typedef struct wa_func wa_func; /* a function of an instance (or a host function) */
+
+/* ---- types and values ---------------------------------------------------- */
+typedef enum wa_valtype {
+    WA_I32 = 0x7F,
+    WA_I64 = 0x7E,
+    WA_F32 = 0x7D,
+    WA_F64 = 0x7C,
+    WA_V128 = 0x7B,
+    WA_FUNCREF = 0x70,
+    WA_EXTERNREF = 0x6F,
+} wa_valtype;
+
+const char *wa_valtype_name(wa_valtype t); /* "i32", "funcref", ... */
+
+/* A typed value. Floats are carried as their exact bits (NaN payloads kept).
+ * References: NULL is the null reference; a funcref points to a wa_func; an
+ * externref is any host pointer the embedder chose. */
+typedef struct wa_value {
+    wa_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32_bits;
+        uint64_t f64_bits;
+        void *ref;
+    } of;
+} wa_value;
+
+static inline wa_value wa_i32(int32_t v) { wa_value r; r.type = WA_I32; r.of.i64 = 0; r.of.i32 = v; return r; }
+static inline wa_value wa_i64(int64_t v) { wa_value r; r.type = WA_I64; r.of.i64 = v; return r; }
+wa_value wa_f32(float v);
+wa_value wa_f64(double v);
+float wa_value_f32(wa_value v);
+double wa_value_f64(wa_value v);
+
+typedef struct wa_functype {
+    uint32_t nparams, nresults;
+    const wa_valtype *params;  /* owner: the module or linker that made it */
+    const wa_valtype *results;
+} wa_functype;
+
+typedef struct wa_limits_type {
+    uint64_t min;
+    uint64_t max; /* valid when has_max */
+    bool has_max;
+} wa_limits_type;
+
+typedef struct wa_tabletype {
+    wa_valtype elem; /* WA_FUNCREF or WA_EXTERNREF */
+    wa_limits_type limits;
+} wa_tabletype;
+
+typedef struct wa_memtype {
+    wa_limits_type limits; /* in 64 KiB pages */
+} wa_memtype;
+
+typedef struct wa_globaltype {
+    wa_valtype type;
+    bool mutable_;
+} wa_globaltype;
+
+typedef enum wa_extern_kind {
+    WA_EXTERN_FUNC = 0,
+    WA_EXTERN_TABLE = 1,
+    WA_EXTERN_MEMORY = 2,
+    WA_EXTERN_GLOBAL = 3,
+} wa_extern_kind;
+
+/* Names are UTF-8 byte strings that may hold NUL; `str` is also
+ * NUL-terminated for convenience. */
+typedef struct wa_name {
+    const char *str;
+    uint32_t len;
+} wa_name;
+
+/* ---- traps --------------------------------------------------------------- */
+/* Trap kinds; messages follow the spec test suite's wording. */
+#define WA_TRAP_MAP(X)                                                       \
+    X(NONE, "no trap")                                                       \
+    X(UNREACHABLE, "unreachable")                                            \
+    X(MEMORY_OOB, "out of bounds memory access")                             \
+    X(TABLE_OOB, "out of bounds table access")                               \
+    X(DIV_BY_ZERO, "integer divide by zero")                                 \
+    X(INT_OVERFLOW, "integer overflow")                                      \
+    X(BAD_CONVERSION, "invalid conversion to integer")                       \
+    X(UNDEFINED_ELEMENT, "undefined element")                                \
+    X(UNINITIALIZED_ELEMENT, "uninitialized element")                        \
+    X(INDIRECT_TYPE, "indirect call type mismatch")                          \
+    X(NULL_REFERENCE, "null reference")                                      \
+    X(CALL_STACK, "call stack exhausted")                                    \
+    X(VALUE_STACK, "value stack exhausted")                                  \
+    X(FUEL, "fuel limit exceeded")                                           \
+    X(MEMORY_LIMIT, "memory limit exceeded")                                 \
+    X(TABLE_LIMIT, "table limit exceeded")                                   \
+    X(HOST, "host function failed")                                          \
+    X(EXIT, "program exited")                                                \
+    X(CANCELLED, "execution cancelled")
+
+typedef enum wa_trap_kind {
+#define WA_TRAP_ENUM_(name, msg) WA_TRAP_##name,
+    WA_TRAP_MAP(WA_TRAP_ENUM_)
+#undef WA_TRAP_ENUM_
+    WA_TRAP_COUNT_
+} wa_trap_kind;
+
+const char *wa_trap_name(wa_trap_kind k);    /* "WA_TRAP_UNREACHABLE" */
+const char *wa_trap_message(wa_trap_kind k); /* "unreachable" */
+
+typedef struct wa_trap {
+    wa_trap_kind kind;
+    int32_t exit_code;     /* for WA_TRAP_EXIT (WASI proc_exit) */
+    uint32_t func_index;   /* function that trapped (module index space) */
+    uint32_t code_offset;  /* byte offset in the module of the trapping instruction */
+    char message[192];     /* kind's message plus detail */
+} wa_trap;
+
+/* ---- engine -------------------------------------------------------------- */
+typedef struct wa_engine_config {
+    wb_allocator alloc; /* zeroed: malloc */
+    /* Linear memory blocks kept for reuse per engine (0: default). */
+    uint32_t memory_pool_max;
+} wa_engine_config;
+
+/* cfg may be NULL for defaults. Returns NULL only on out of memory. */
+wa_engine *wa_engine_new(const wa_engine_config *cfg);
+void wa_engine_free(wa_engine *e); /* after every module and instance is gone */
+
+/* ---- modules ------------------------------------------------------------- */
+/* Decodes, validates and compiles. On failure returns WB_MALFORMED (binary
+ * format), WB_INVALID (validation) or WB_NOMEM, with the reason and byte
+ * offset in err->msg. The bytes are copied; the caller keeps its buffer. */
+wb_status wa_module_new(wa_engine *e, const uint8_t *bytes, size_t len, wa_module **out,
+                        wb_error *err);
+/* Modules are reference counted (shared by instances, caches, threads). */
+wa_module *wa_module_ref(wa_module *m);
+void wa_module_unref(wa_module *m);
+uint64_t wa_module_hash(const wa_module *m); /* content hash of the bytes */
+
+/* Inspection. Indices count imports first, as the spec does. */
+uint32_t wa_module_type_count(const wa_module *m);
+wa_functype wa_module_type(const wa_module *m, uint32_t i);
+
+typedef struct wa_import_info {
+    wa_name module, name;
+    wa_extern_kind kind;
+    wa_functype func; /* kind == FUNC */
+    uint32_t type_index;
+    wa_tabletype table;
+    wa_memtype memory;
+    wa_globaltype global;
+} wa_import_info;
+uint32_t wa_module_import_count(const wa_module *m);
+wa_import_info wa_module_import(const wa_module *m, uint32_t i);
+
+typedef struct wa_export_info {
+    wa_name name;
+    wa_extern_kind kind;
+    uint32_t index;
+    wa_functype func; /* kind == FUNC */
+    wa_tabletype table;
+    wa_memtype memory;
+    wa_globaltype global;
+} wa_export_info;
+uint32_t wa_module_export_count(const wa_module *m);
+wa_export_info wa_module_export(const wa_module *m, uint32_t i);
+
+typedef struct wa_custom_info {
+    wa_name name;
+    const uint8_t *data;
+    uint32_t len;
+} wa_custom_info;
+uint32_t wa_module_custom_count(const wa_module *m);
+wa_custom_info wa_module_custom(const wa_module *m, uint32_t i);
+
+typedef struct wa_module_stats {
+    uint32_t funcs_defined, funcs_imported;
+    uint32_t tables, memories, globals, elems, datas;
+    bool has_start;
+    uint32_t start_index;
+    size_t code_bytes;     /* size of the code section */
+    size_t compiled_bytes; /* size of the engine's internal code */
+} wa_module_stats;
+wa_module_stats wa_module_stats_get(const wa_module *m);
+
+/* ---- host functions and linking ------------------------------------------ */
+typedef enum wa_host_status {
+    WA_HOST_OK = 0,      /* results written */
+    WA_HOST_TRAP = 1,    /* wa_instance_set_trap was called (or kind HOST is used) */
+    WA_HOST_SUSPEND = 2, /* the call pauses; finish with wa_instance_resume_host */
+} wa_host_status;
+
+/* A host function. `caller` is the instance whose code made the call (use it
+ * for memory access and wa_instance_user_data). args/results follow the
+ * declared type. */
+typedef wa_host_status (*wa_host_fn)(wa_instance *caller, const wa_value *args, wa_value *results,
+                                     void *ud);
+
+wa_linker *wa_linker_new(wa_engine *e);
+void wa_linker_free(wa_linker *l);
+
+/* Defines module.name as a host function. Types are copied. WB_EXISTS if the
+ * name is taken. */
+wb_status wa_linker_define_func(wa_linker *l, const char *module, const char *name,
+                                const wa_valtype *params, uint32_t nparams,
+                                const wa_valtype *results, uint32_t nresults, wa_host_fn fn,
+                                void *ud);
+/* Host-made globals, tables and memories (e.g. the spec tests' "spectest"). */
+wb_status wa_linker_define_global(wa_linker *l, const char *module, const char *name,
+                                  wa_value value, bool mutable_);
+wb_status wa_linker_define_table(wa_linker *l, const char *module, const char *name,
+                                 wa_tabletype type);
+wb_status wa_linker_define_memory(wa_linker *l, const char *module, const char *name,
+                                  wa_memtype type);
+/* Makes every export of inst importable as `module`.<export name>. The linker
+ * keeps the instance alive (it holds a reference). */
+wb_status wa_linker_define_instance(wa_linker *l, const char *module, wa_instance *inst);
+
+/* ---- instances ----------------------------------------------------------- */
+/* Per-instance limits. Zero means the default shown. */
+typedef struct wa_limits {
+    uint32_t max_memory_pages; /* default 65536 (4 GiB) */
+    uint32_t max_table_elems;  /* default 10,000,000 */
+    uint32_t max_call_depth;   /* default 10,000 frames */
+    uint32_t max_stack_bytes;  /* value stack incl. frames; default 8 MiB */
+    uint64_t max_fuel;         /* total fuel for the instance's lifetime; 0 unlimited */
+} wa_limits;
+
+#define WA_FUEL_UNLIMITED UINT64_MAX
+
+/* Links imports through `l` (may be NULL when there are none), allocates
+ * memory/tables/globals, applies element and data segments and runs the
+ * start function (with limits->max_fuel, or unlimited). Errors:
+ * WB_UNLINKABLE (missing/incompatible import), WB_TRAP (a segment out of
+ * bounds or a trapping start function; err->msg has the trap message),
+ * WB_LIMIT (a minimum larger than the limits), WB_NOMEM.
+ * `user_data` is returned by wa_instance_user_data (host functions use it). */
+wb_status wa_instance_new(wa_module *m, wa_linker *l, const wa_limits *limits, void *user_data,
+                          wa_instance **out, wb_error *err);
+wa_instance *wa_instance_ref(wa_instance *inst);
+void wa_instance_unref(wa_instance *inst);
+void *wa_instance_user_data(const wa_instance *inst);
+void wa_instance_set_user_data(wa_instance *inst, void *ud);
+wa_module *wa_instance_module(const wa_instance *inst);
+
+/* Exports by name; NULL / WB_NOT_FOUND when absent or of another kind. */
+wa_func *wa_instance_func(wa_instance *inst, const char *name);
+wa_functype wa_func_type(const wa_func *f);
+wb_status wa_instance_global_get(wa_instance *inst, const char *name, wa_value *out);
+wb_status wa_instance_global_set(wa_instance *inst, const char *name, wa_value v);
+
+/* ---- running ------------------------------------------------------------- */
+typedef enum wa_run_status {
+    WA_RUN_DONE = 0,        /* results available */
+    WA_RUN_TRAP = 1,        /* wa_instance_trap tells why; the call is over */
+    WA_RUN_OUT_OF_FUEL = 2, /* the slice ran out; wa_instance_resume continues */
+    WA_RUN_SUSPENDED = 3,   /* a host function suspended; see wa_instance_resume_host */
+} wa_run_status;
+
+/* Starts a call of f (an export of inst, or any funcref) with `fuel` units
+ * for this slice (WA_FUEL_UNLIMITED for no slice limit). Only one call per
+ * instance may be in progress; starting another while one is paused is
+ * WB_STATE reported as a trap of kind HOST. Argument count/type mismatch is a
+ * trap of kind HOST with a message, never a crash. */
+wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *args, uint32_t nargs,
+                               uint64_t fuel);
+/* Continues a call that returned WA_RUN_OUT_OF_FUEL. */
+wa_run_status wa_instance_resume(wa_instance *inst, uint64_t fuel);
+/* Continues a call paused by a host function's WA_HOST_SUSPEND, giving that
+ * host function's results (as many as its type declares). */
+wa_run_status wa_instance_resume_host(wa_instance *inst, const wa_value *results, uint32_t nresults,
+                                      uint64_t fuel);
+/* Abandons a paused call (out of fuel or suspended); the instance can be
+ * called again. */
+void wa_instance_cancel(wa_instance *inst);
+bool wa_instance_busy(const wa_instance *inst); /* a call is paused */
+
+/* After WA_RUN_DONE: copies up to max results, returns how many there are. */
+uint32_t wa_instance_results(const wa_instance *inst, wa_value *out, uint32_t max);
+const wa_trap *wa_instance_trap(const wa_instance *inst);
+/* For host functions: sets the trap to report when returning WA_HOST_TRAP. */
+void wa_instance_set_trap(wa_instance *inst, wa_trap_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+void wa_instance_set_exit(wa_instance *inst, int32_t code); /* trap kind EXIT */
+
+/* Fuel used by this instance over its lifetime. */
+uint64_t wa_instance_fuel_used(const wa_instance *inst);
+
+/* ---- memory access for embedders and host functions ---------------------- */
+/* Memory 0 of the instance (NULL/0 when it has none). The pointer changes
+ * when memory grows: do not keep it across calls into the instance. */
+uint8_t *wa_instance_memory(wa_instance *inst, uint64_t *size_bytes);
+/* Bounds-checked view of [offset, offset+len) in memory 0, or NULL. */
+void *wa_instance_mem_ptr(wa_instance *inst, uint64_t offset, uint64_t len);
+wb_status wa_instance_mem_read(wa_instance *inst, uint64_t offset, void *dst, uint64_t len);
+wb_status wa_instance_mem_write(wa_instance *inst, uint64_t offset, const void *src, uint64_t len);
+uint32_t wa_instance_memory_pages(const wa_instance *inst);
+/* Bytes the instance holds beyond its linear memory (structs, globals,
+ * tables, stacks), for footprint reports. */
+size_t wa_instance_overhead_bytes(const wa_instance *inst);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
