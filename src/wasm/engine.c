@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* Engine lifetime. */
+#include "engine.h"
+
+#include <stdlib.h>
+
+wa_engine *wa_engine_new(const wa_engine_config *cfg) {
+    wb_allocator a = {0};
+    if (cfg) a = cfg->alloc;
+    wa_engine *e = wb_calloc(&a, 1, sizeof *e, WB_TAG_GENERIC);
+    if (!e) return NULL;
+    e->alloc = a;
+    e->memory_pool_max = cfg && cfg->memory_pool_max ? cfg->memory_pool_max : 1024;
+    return e;
+}
+
+void wa_engine_free(wa_engine *e) {
+    if (!e) return;
+    wb_allocator a = e->alloc;
+    wb_free(&a, e, sizeof *e, WB_TAG_GENERIC);
+}
