@@ -152,6 +152,7 @@ struct wa_module {
 
     size_t code_section_size;
     size_t compiled_size;    /* set by compile.c */
+    void *compiled;          /* owner: module, freed by wa__compiled_free; compile.c's wa_compiled */
 };
 
 /* Pipeline stages; each returns WB_OK or fills err. */
