@@ -1,0 +1,178 @@
+/* SPDX-License-Identifier: MIT */
+/* wactor component actors: WebAssembly components hosted as supervised,
+ * message-passing actors. Payload codecs, capabilities, lifecycle, manifest,
+ * and the host that runs components on the actor runtime. The only layer that
+ * sees both the actor runtime (rt) and the WebAssembly engine (wasm). */
+#ifndef WACTOR_COMPONENT_H
+#define WACTOR_COMPONENT_H
+
+#include "wactor/base.h"
+#include "wactor/wasm.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- payloads: multicodec prefix (unsigned varint code), then the bytes --- */
+/* Borsh has no multicodec code; wactor uses one from the private-use range
+ * 0x300000-0x3fffff (see docs/ABI.md). */
+typedef enum wc_codec {
+    WC_CODEC_CBOR = 0x51,
+    WC_CODEC_RAW = 0x55,
+    WC_CODEC_JSON = 0x0200,
+    WC_CODEC_BORSH = 0x3000b0,
+} wc_codec;
+
+const char *wc_codec_name(uint64_t code); /* "json", ..., "unknown" */
+/* Parses a name ("raw", "json", "cbor", "borsh"); WB_NOT_FOUND if unknown. */
+wb_status wc_codec_parse(const char *name, wc_codec *out);
+
+/* Splits a payload into codec and body. WB_DECODE when the prefix is
+ * truncated or overlong, WB_UNSUPPORTED when the code is not one of wc_codec. */
+wb_status wc_payload_split(const uint8_t *p, size_t len, wc_codec *codec, size_t *body_off,
+                           wb_error *err);
+/* wc_payload_split plus a check that the body decodes in its codec (JSON
+ * parses, CBOR is one well-formed item; raw and Borsh bodies are opaque). */
+wb_status wc_payload_check(const uint8_t *p, size_t len, wb_error *err);
+/* New buffer: prefix for `codec` followed by body. NULL on out of memory. */
+wb_buf *wc_payload_new(wc_codec codec, const void *body, size_t len);
+
+/* Invoke arguments and results: WebAssembly values <-> a payload.
+ *   json:  an array of numbers (i64 beyond 2^53 also as a decimal string);
+ *          a single parameter may also be given as a bare number
+ *   cbor:  an array of integers / floats
+ *   borsh, raw: the values packed little-endian (i32/f32 4 bytes, i64/f64 8)
+ * Only i32, i64, f32 and f64 convert; anything else is WB_UNSUPPORTED.
+ * Mismatched count or type is WB_DECODE with a message. */
+wb_status wc_values_from_payload(const uint8_t *p, size_t len, const wa_valtype *types,
+                                 uint32_t n, wa_value *out, wb_error *err);
+/* Encodes n values in `codec`. *out is a new buffer owned by the caller. */
+wb_status wc_values_to_payload(wc_codec codec, const wa_value *vals, uint32_t n, wb_buf **out,
+                               wb_error *err);
+
+/* ---- topic and name patterns --------------------------------------------- */
+/* Segments are separated by '.'; in a pattern '*' matches exactly one segment
+ * and '#' (last segment only) matches the rest, including nothing. A pattern
+ * without wildcards matches only itself. "#" alone matches everything. */
+bool wc_pattern_match(const char *pattern, const char *subject);
+/* WB_INVALID_ARG when '#' is not the last segment or a wildcard is mixed with
+ * other characters inside one segment. */
+wb_status wc_pattern_check(const char *pattern, wb_error *err);
+
+/* ---- capabilities --------------------------------------------------------- */
+typedef enum wc_mailbox_policy {
+    WC_MAILBOX_FAIL = 0,     /* full: the sender gets FULL */
+    WC_MAILBOX_DROP_NEWEST,  /* full: the new message is dropped and counted */
+    WC_MAILBOX_DROP_OLDEST,  /* full: the oldest queued message is dropped */
+} wc_mailbox_policy;
+
+/* Resource limits; zero means the default shown. */
+typedef struct wc_limits {
+    uint32_t max_memory_pages;    /* default 256 (16 MiB) */
+    uint64_t fuel_per_message;    /* default 0: unlimited */
+    uint64_t fuel_total;          /* default 0: unlimited */
+    uint64_t fuel_slice;          /* fuel per scheduling turn; default 20000 */
+    uint32_t mailbox_capacity;    /* default 0: unbounded */
+    wc_mailbox_policy mailbox_policy;
+    uint32_t max_payload;         /* bytes; default 4 MiB */
+    uint32_t send_rate;           /* messages per second; 0: unlimited */
+    uint32_t send_burst;          /* token bucket size; default = send_rate */
+} wc_limits;
+
+/* What a component may do. Pattern lists are NULL-terminated arrays of
+ * strings in wc_pattern syntax. Owner: the wc_caps (wc_caps_close frees). */
+typedef struct wc_caps {
+    char **send;       /* names it may send/request to; NULL: none. "#": any */
+    char **publish;    /* topics it may publish to */
+    char **subscribe;  /* topics it may subscribe to */
+    bool spawn;        /* may spawn child components */
+    char **wasi;       /* WASI preview1 functions granted ("fd_write", "#": all) */
+    char **dirs;       /* "HOST[::GUEST][:ro]" directories granted to WASI */
+    wc_limits limits;
+} wc_caps;
+
+typedef enum wc_cap_kind { WC_CAP_SEND, WC_CAP_PUBLISH, WC_CAP_SUBSCRIBE } wc_cap_kind;
+
+void wc_caps_init(wc_caps *c); /* nothing allowed, default limits */
+void wc_caps_close(wc_caps *c);
+wb_status wc_caps_copy(wc_caps *dst, const wc_caps *src);
+/* Adds a pattern to one of the lists (copied). */
+wb_status wc_caps_allow(wc_caps *c, wc_cap_kind kind, const char *pattern, wb_error *err);
+bool wc_caps_permits(const wc_caps *c, wc_cap_kind kind, const char *subject);
+bool wc_caps_wasi_granted(const wc_caps *c, const char *func);
+/* Fills zero fields of l with the defaults. */
+void wc_limits_resolve(wc_limits *l);
+
+/* Token bucket for the send rate limit. Not thread-safe: one per component,
+ * used only by the thread running it. */
+typedef struct wc_rate {
+    uint32_t rate, burst;  /* 0 rate: unlimited */
+    double tokens;
+    uint64_t last_ns;
+} wc_rate;
+void wc_rate_init(wc_rate *r, uint32_t rate, uint32_t burst, uint64_t now_ns);
+bool wc_rate_take(wc_rate *r, uint64_t now_ns); /* false: throttled */
+
+/* ---- lifecycle ------------------------------------------------------------ */
+#define WC_STATE_MAP(X) \
+    X(CREATING, "creating") X(STARTING, "starting") X(READY, "ready") \
+    X(STOPPING, "stopping") X(TERMINATED, "terminated") X(FAILED, "failed")
+
+typedef enum wc_state {
+#define WC_STATE_ENUM_(name, s) WC_STATE_##name,
+    WC_STATE_MAP(WC_STATE_ENUM_)
+#undef WC_STATE_ENUM_
+    WC_STATE_COUNT_
+} wc_state;
+const char *wc_state_name(wc_state s); /* "ready" */
+
+/* Why a component failed; the supervisor and operators see this category. */
+#define WC_FAIL_MAP(X) \
+    X(NONE, "none") X(TRAP, "trap") X(FUEL, "fuel limit") X(MEMORY, "memory limit") \
+    X(INIT, "init failed") X(HEALTH, "unhealthy") X(KILLED, "killed") \
+    X(LINK, "link error") X(TIMEOUT, "timeout")
+
+typedef enum wc_fail_kind {
+#define WC_FAIL_ENUM_(name, s) WC_FAIL_##name,
+    WC_FAIL_MAP(WC_FAIL_ENUM_)
+#undef WC_FAIL_ENUM_
+    WC_FAIL_COUNT_
+} wc_fail_kind;
+const char *wc_fail_name(wc_fail_kind k);
+/* Category of a trap: FUEL for fuel traps, MEMORY for memory-limit, else TRAP. */
+wc_fail_kind wc_fail_from_trap(wa_trap_kind k);
+
+/* One transition, with the monotonic time it happened. */
+typedef struct wc_transition {
+    wc_state from, to;
+    wc_fail_kind fail;
+    uint64_t at_ns;
+    char reason[160];
+} wc_transition;
+
+typedef void (*wc_transition_fn)(void *ud, const wc_transition *t);
+
+/* The state machine of one component instance. Not thread-safe: owned by the
+ * thread running the component. `on_transition` (may be NULL) sees every
+ * accepted transition. */
+typedef struct wc_lifecycle {
+    wc_state state;
+    wc_fail_kind fail;
+    char reason[160];
+    wc_transition_fn on_transition;
+    void *ud;
+} wc_lifecycle;
+
+void wc_lifecycle_init(wc_lifecycle *lc, wc_transition_fn fn, void *ud);
+/* Legal: Creating->Starting->Ready->Stopping->Terminated, Starting->Stopping,
+ * and any non-final state -> Failed (use wc_lifecycle_fail). Anything else is
+ * WB_STATE and changes nothing. */
+wb_status wc_lifecycle_to(wc_lifecycle *lc, wc_state to, wb_error *err);
+wb_status wc_lifecycle_fail(wc_lifecycle *lc, wc_fail_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+bool wc_state_final(wc_state s);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
