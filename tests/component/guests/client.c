@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* Test guest: uses the host imports on command and answers with the result.
+ *   send NAME TEXT            -> "ok 0" / "err N"
+ *   request NAME TIMEOUT TEXT -> the reply payload verbatim, or "err N"
+ *   publish TOPIC TEXT        -> "ok 0" / "err N"
+ *   subscribe PATTERN         -> "ok 0" / "err N"
+ *   spawn COMPONENT           -> "ok ID" / "err N"
+ *   events                    -> "N TOPIC" (events seen, last topic)
+ *   raw HEXBYTES NAME         -> sends exactly those bytes (bad prefixes) */
+#include "guest_util.h"
+
+static int32_t events;
+static char last_topic[128];
+static uint8_t buf[8192];
+
+static int32_t send_text(int64_t target, const char *text) {
+    int32_t n = wactor_encode(WACTOR_CODEC_RAW, text, wactor_strlen_(text), buf, (int32_t)sizeof buf);
+    return wactor_send(target, buf, n);
+}
+
+static int32_t hexval(char c) {
+    return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
+}
+
+static int32_t on_event(void) {
+    events++;
+    int32_t n = wactor_msg_topic(last_topic, (int32_t)sizeof last_topic - 1);
+    last_topic[n < 0 ? 0 : n] = 0;
+    return 0;
+}
+
+WACTOR_EXPORT("handle_message")
+int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) {
+    if (kind == WACTOR_KIND_EVENT) return on_event();
+    guest_read(len);
+    char *s = g_msg;
+    char *cmd = guest_word(&s);
+    if (guest_starts(cmd, "send")) {
+        int64_t t = wactor_lookup_str(guest_word(&s));
+        return guest_status(sender, kind, corr, t < 0 ? t : send_text(t, s)) < 0;
+    }
+    if (guest_starts(cmd, "request")) {
+        int64_t t = wactor_lookup_str(guest_word(&s));
+        int32_t timeout = guest_atoi(guest_word(&s));
+        if (t < 0) return guest_status(sender, kind, corr, t) < 0;
+        int32_t n = wactor_encode(WACTOR_CODEC_RAW, s, wactor_strlen_(s), buf, (int32_t)sizeof buf);
+        static uint8_t rep[8192];
+        int32_t r = wactor_request(t, buf, n, rep, (int32_t)sizeof rep, timeout);
+        if (r < 0) return guest_status(sender, kind, corr, r) < 0;
+        if (kind == WACTOR_KIND_REQUEST) return wactor_reply(corr, rep, r) < 0;
+        return wactor_send(sender, rep, r) < 0;
+    }
+    if (guest_starts(cmd, "publish")) {
+        char *topic = guest_word(&s);
+        int32_t n = wactor_encode(WACTOR_CODEC_RAW, s, wactor_strlen_(s), buf, (int32_t)sizeof buf);
+        return guest_status(sender, kind, corr, wactor_publish(topic, wactor_strlen_(topic), buf, n)) < 0;
+    }
+    if (guest_starts(cmd, "subscribe"))
+        return guest_status(sender, kind, corr, wactor_subscribe(s, wactor_strlen_(s))) < 0;
+    if (guest_starts(cmd, "spawn"))
+        return guest_status(sender, kind, corr, wactor_spawn(s, wactor_strlen_(s))) < 0;
+    if (guest_starts(cmd, "events")) {
+        char t[160];
+        int32_t n = 0;
+        guest_itoa(t, &n, events);
+        guest_cat(t, &n, " ");
+        guest_cat(t, &n, last_topic);
+        return guest_answer(sender, kind, corr, t, n) < 0;
+    }
+    if (guest_starts(cmd, "raw")) {
+        char *hex = guest_word(&s);
+        int32_t n = 0;
+        for (; hex[0] && hex[1]; hex += 2) buf[n++] = (uint8_t)(hexval(hex[0]) << 4 | hexval(hex[1]));
+        int64_t t = wactor_lookup_str(s);
+        return guest_status(sender, kind, corr, t < 0 ? t : wactor_send(t, buf, n)) < 0;
+    }
+    return guest_status(sender, kind, corr, WACTOR_INVALID) < 0;
+}
+
+WACTOR_EXPORT("events") int32_t get_events(void) { return events; }
