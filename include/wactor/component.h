@@ -172,6 +172,77 @@ wb_status wc_lifecycle_fail(wc_lifecycle *lc, wc_fail_kind kind, const char *fmt
     __attribute__((format(printf, 3, 4)));
 bool wc_state_final(wc_state s);
 
+/* ---- manifest (YAML; see docs/ABI.md for the format) ---------------------- */
+typedef enum wc_restart {
+    WC_RESTART_PERMANENT = 0, /* always restarted */
+    WC_RESTART_TRANSIENT,     /* restarted only after a failure */
+    WC_RESTART_TEMPORARY,     /* never restarted */
+} wc_restart;
+
+typedef enum wc_strategy { WC_ONE_FOR_ONE = 0, WC_ONE_FOR_ALL, WC_REST_FOR_ONE } wc_strategy;
+
+/* Restart delay: initial * multiplier^n, capped at max, +-jitter (0..1);
+ * the count resets after reset_after_ms without a restart. */
+typedef struct wc_backoff {
+    uint32_t initial_ms, max_ms, reset_after_ms;
+    double multiplier, jitter;
+} wc_backoff;
+
+/* Health checks every interval_ms; an answer later than timeout_ms counts as
+ * Unhealthy; `threshold` Unhealthy answers in a row restart the component. */
+typedef struct wc_health_spec {
+    uint32_t interval_ms, timeout_ms, threshold;
+} wc_health_spec;
+
+/* One component entry. Owner of every pointer: the manifest. */
+typedef struct wc_component_spec {
+    char *name;        /* registered name (instance i > 0 of N: "name.i") */
+    char *wasm;        /* path, resolved against the manifest's directory */
+    char *supervisor;  /* name of its supervisor; NULL: the root */
+    uint32_t instances;
+    wc_caps caps;
+    wc_restart restart;
+    wc_backoff backoff;
+    wc_health_spec health;
+    uint32_t shutdown_ms; /* cleanup deadline; default 1000 */
+} wc_component_spec;
+
+typedef struct wc_supervisor_spec {
+    char *name;
+    char *parent; /* NULL: child of the root (or the root itself) */
+    wc_strategy strategy;
+    uint32_t intensity, period_ms; /* at most intensity restarts in period_ms */
+} wc_supervisor_spec;
+
+/* A message the runner sends after start (and every every_ms if non-zero). */
+typedef struct wc_initial_msg {
+    char *to;
+    wb_buf *payload; /* owner: the manifest (prefixed, checked) */
+    uint32_t after_ms, every_ms;
+} wc_initial_msg;
+
+typedef struct wc_manifest {
+    char *name;
+    char *base_dir;
+    uint32_t workers;    /* 0: number of cores */
+    uint32_t duration_s; /* run time for `wactor run` without --duration; 0: until stopped */
+    wc_component_spec *components;
+    size_t ncomponents;
+    wc_supervisor_spec *supervisors;
+    size_t nsupervisors;
+    char **topics; /* NULL-terminated */
+    wc_initial_msg *messages;
+    size_t nmessages;
+} wc_manifest;
+
+/* Parses a manifest; unknown keys, bad values and dangling references are
+ * WB_INVALID_ARG with the line in err->msg. base_dir resolves wasm paths. */
+wb_status wc_manifest_parse(const char *text, size_t len, const char *base_dir, wc_manifest **out,
+                            wb_error *err);
+wb_status wc_manifest_load(const char *path, wc_manifest **out, wb_error *err);
+void wc_manifest_free(wc_manifest *m);
+const wc_component_spec *wc_manifest_component(const wc_manifest *m, const char *name);
+
 #ifdef __cplusplus
 }
 #endif
