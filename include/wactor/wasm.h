@@ -319,6 +319,111 @@ uint32_t wa_instance_memory_pages(const wa_instance *inst);
  * tables, stacks), for footprint reports. */
 size_t wa_instance_overhead_bytes(const wa_instance *inst);
 
+/* ---- WASI preview1 ("wasi_snapshot_preview1") ---------------------------- */
+/* A WASI context holds one program's view of the host: arguments,
+ * environment, stdio, a descriptor table whose directories are the granted
+ * preopens, and the set of WASI functions it may call. Paths never leave a
+ * preopen (no `..`, absolute path or symlink escapes). Every preview1 name is
+ * always defined by wa_wasi_link: a function that is not granted returns
+ * ENOTCAPABLE to the program, never a trap or a link failure.
+ * Threads: a context is used by one thread at a time, like its instance. */
+typedef struct wa_wasi wa_wasi;
+
+/* Every preview1 function, in witx order; WA_WASI_<name> is its bit index. */
+#define WA_WASI_FUNC_MAP(X)                                                  \
+    X(args_get) X(args_sizes_get) X(environ_get) X(environ_sizes_get)        \
+    X(clock_res_get) X(clock_time_get) X(fd_advise) X(fd_allocate)           \
+    X(fd_close) X(fd_datasync) X(fd_fdstat_get) X(fd_fdstat_set_flags)       \
+    X(fd_fdstat_set_rights) X(fd_filestat_get) X(fd_filestat_set_size)       \
+    X(fd_filestat_set_times) X(fd_pread) X(fd_prestat_get)                   \
+    X(fd_prestat_dir_name) X(fd_pwrite) X(fd_read) X(fd_readdir)             \
+    X(fd_renumber) X(fd_seek) X(fd_sync) X(fd_tell) X(fd_write)              \
+    X(path_create_directory) X(path_filestat_get) X(path_filestat_set_times) \
+    X(path_link) X(path_open) X(path_readlink) X(path_remove_directory)      \
+    X(path_rename) X(path_symlink) X(path_unlink_file) X(poll_oneoff)        \
+    X(proc_exit) X(proc_raise) X(sched_yield) X(random_get) X(sock_accept)   \
+    X(sock_recv) X(sock_send) X(sock_shutdown)
+
+typedef enum wa_wasi_func {
+#define WA_WASI_FUNC_ENUM_(name) WA_WASI_##name,
+    WA_WASI_FUNC_MAP(WA_WASI_FUNC_ENUM_)
+#undef WA_WASI_FUNC_ENUM_
+    WA_WASI_FUNC_COUNT_
+} wa_wasi_func;
+
+#define WA_WASI_BIT(f) (UINT64_C(1) << (f))
+const char *wa_wasi_func_name(wa_wasi_func f); /* "fd_write"; "?" when out of range */
+/* Looks a function up by its preview1 name; WB_NOT_FOUND if there is none. */
+wb_status wa_wasi_func_lookup(const char *name, wa_wasi_func *out);
+
+/* Where a standard stream goes. A zeroed stream is NULL. */
+typedef enum wa_wasi_stdio_kind {
+    WA_WASI_STDIO_NULL = 0, /* reads see end of file, writes are discarded */
+    WA_WASI_STDIO_FD,       /* a host descriptor (not closed by the context) */
+    WA_WASI_STDIO_BUFFER,   /* stdin: reads `input`; stdout/stderr: captured */
+    WA_WASI_STDIO_CALLBACK, /* stdout/stderr: each write goes to `write` */
+} wa_wasi_stdio_kind;
+
+typedef struct wa_wasi_stdio {
+    wa_wasi_stdio_kind kind;
+    int fd;                 /* FD */
+    const uint8_t *input;   /* BUFFER stdin; copied by wa_wasi_new */
+    size_t input_len;
+    /* CALLBACK: returns bytes taken (short or 0 on failure; EIO then). */
+    size_t (*write)(void *ud, int stream, const uint8_t *data, size_t len);
+    void *write_ud;
+} wa_wasi_stdio;
+
+typedef struct wa_wasi_preopen {
+    const char *host_path;  /* an existing host directory */
+    const char *guest_path; /* the name the program sees ("/data", ".") */
+    bool read_only;         /* no create/write/rename/remove/set-times */
+} wa_wasi_preopen;
+
+/* Everything is copied by wa_wasi_new; the caller keeps its strings. */
+typedef struct wa_wasi_config {
+    const char *const *args; /* argv, args[0] is the program name */
+    uint32_t nargs;
+    const char *const *env;  /* "KEY=VALUE" strings */
+    uint32_t nenv;
+    const wa_wasi_preopen *preopens; /* become descriptors 3, 4, ... */
+    uint32_t npreopens;
+    wa_wasi_stdio stdio[3];  /* stdin, stdout, stderr */
+    /* Bits (WA_WASI_BIT) of functions the program may NOT call; zero grants
+     * all (files stay limited to the preopens). proc_exit is always granted:
+     * it has no result to report a denial with. */
+    uint64_t deny;
+    size_t capture_max;      /* BUFFER output limit per stream (0: 16 MiB) */
+} wa_wasi_config;
+
+/* Opens the preopens and copies the configuration. WB_IO (with the host
+ * path and reason) if a preopen is not a readable directory, WB_INVALID_ARG
+ * for a bad config, WB_NOMEM. */
+wb_status wa_wasi_new(const wa_wasi_config *cfg, wa_wasi **out, wb_error *err);
+void wa_wasi_free(wa_wasi *w); /* closes every descriptor it opened */
+
+/* Finds the context of the instance making a WASI call. */
+typedef struct wa_wasi_resolver {
+    wa_wasi *(*ctx_of)(wa_instance *caller, void *ud);
+    void *ud;
+} wa_wasi_resolver;
+
+/* Defines every preview1 function in l. With r == NULL each instance's
+ * wa_instance_user_data is its wa_wasi; otherwise r->ctx_of finds it (r must
+ * outlive the linker). One linker thus serves any number of instances, each
+ * with its own context. A call whose context is NULL traps (kind HOST). */
+wb_status wa_wasi_link(wa_linker *l, const wa_wasi_resolver *r, wb_error *err);
+/* For one program: every instance linked through l uses w (w must outlive l). */
+wb_status wa_wasi_link_single(wa_linker *l, wa_wasi *w, wb_error *err);
+
+/* True after the program called proc_exit; *code is its status. */
+bool wa_wasi_exited(const wa_wasi *w, int32_t *code);
+/* Output captured from a BUFFER stdout (stream 1) or stderr (2); the pointer
+ * is valid until the next call into the program or wa_wasi_free. */
+const uint8_t *wa_wasi_output(const wa_wasi *w, int stream, size_t *len);
+/* Calls the program made to functions it was not granted (for reports). */
+uint64_t wa_wasi_denied_calls(const wa_wasi *w);
+
 #ifdef __cplusplus
 }
 #endif
