@@ -110,6 +110,7 @@ struct wa_module {
     uint32_t ntypes;
     wa_functype *types;      /* owner: module (params/results in `valtypes`) */
     wa_valtype *valtypes;    /* owner: module; backing store for all functypes */
+    uint32_t nvaltypes;      /* capacity of `valtypes` */
 
     uint32_t nimports;
     wa_import *imports;

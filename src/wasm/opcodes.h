@@ -3,6 +3,8 @@
 #ifndef WACTOR_WASM_OPCODES_H
 #define WACTOR_WASM_OPCODES_H
 
+#include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /* Immediate kinds that follow an opcode in the binary. */
@@ -41,5 +43,36 @@ typedef enum wa_opcode {
 } wa_opcode;
 
 #define WA_OP_PREFIX_FC 0xFC
+
+/* One decoded instruction: the opcode and its immediates. Shared by the
+ * decoder (well-formedness), the validator and the translator, so the
+ * binary encoding of instructions is read in exactly one place. */
+typedef struct wa_instr {
+    uint32_t op;        /* wa_opcode */
+    uint32_t offset;    /* byte offset of the opcode in the module */
+    uint32_t a;         /* first index; BLOCK: WA_BT_* kind; MEMARG: align */
+    uint32_t b;         /* second index; BLOCK: valtype or type index;
+                           BRTABLE: default label */
+    uint64_t imm;       /* MEMARG offset; I32/I64 value; F32/F64 bits */
+    const uint8_t *vec; /* BRTABLE: first target (LEB u32s); SELECTT: valtypes */
+    uint32_t nvec;      /* BRTABLE: targets before the default; SELECTT: count */
+} wa_instr;
+
+/* Block type kinds in wa_instr.a for BLOCK/LOOP/IF. */
+enum { WA_BT_EMPTY = 0, WA_BT_VALTYPE = 1, WA_BT_TYPEIDX = 2 };
+
+struct wa_reader;
+/* Reads one instruction at r->p. On malformed input returns false with
+ * r->ok false and r->why the spec's message ("illegal opcode",
+ * "zero byte expected", "unexpected end", ...). */
+bool wa__instr_read(struct wa_reader *r, wa_instr *out);
+/* Immediate kind of an opcode, or -1 if the opcode does not exist. */
+int wa__op_imm(uint32_t op);
+/* Operand signature from opcodes.def ("ii:i", "*" for hand-typed). */
+const char *wa__op_sig(uint32_t op);
+/* Text name ("i32.add") written into buf (at least 32 bytes). */
+const char *wa__op_name(uint32_t op, char *buf, size_t len);
+/* Value type byte: true for i32/i64/f32/f64/funcref/externref. */
+bool wa__valtype_ok(uint8_t b);
 
 #endif
