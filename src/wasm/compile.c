@@ -1,11 +1,847 @@
 /* SPDX-License-Identifier: MIT */
-/* TEMPORARY: replaced by the translator to internal code (owner: engine work). */
-#include "module.h"
+/* Translation of validated function bodies into the register IR of ir.h.
+ *
+ * The translator keeps an abstract operand stack. An entry is a value in its
+ * canonical slot (base + height), or, lazily, a local or a constant that has
+ * not been copied yet: local.get and constants cost nothing until an
+ * instruction needs them, and local.set after an instruction rewrites that
+ * instruction's destination. At every control-flow join the stack is made
+ * canonical, so all paths agree on where each value lives. */
+#include <stdlib.h>
+#include <string.h>
 
-wb_status wa__compile(wa_module *m, wb_error *err) {
-    (void)m;
-    (void)err;
+#include "engine.h"
+#include "ir.h"
+#include "opcodes.h"
+#include "reader.h"
+
+#define NONE UINT32_MAX
+
+enum { E_TEMP, E_LOCAL, E_CONST };
+typedef struct centry {
+    uint32_t kind;
+    uint32_t local; /* E_LOCAL */
+    uint64_t val;   /* E_CONST bits */
+} centry;
+
+enum { F_BLOCK, F_LOOP, F_IF, F_FUNC };
+typedef struct cframe {
+    uint32_t kind;
+    bool unreachable; /* the rest of this block cannot run */
+    bool dead;        /* the whole block is in unreachable code */
+    uint32_t height;  /* operand height at entry, params excluded */
+    uint32_t nparams, nresults;
+    uint32_t loop_pos; /* LOOP: where back-edges go (its FUEL) */
+    uint32_t fix;      /* chain of forward branch words to patch at end */
+    uint32_t else_fix; /* IF: the BR_Z word to patch at else/end */
+} cframe;
+
+typedef struct comp {
+    const wa_module *m;
+    const wb_allocator *a;
+    uint32_t opw[WA_IR_COUNT_];
+    uint32_t *code; /* owner: this until handed to the wa_code */
+    uint32_t len, cap;
+    centry *stk; /* owner: this */
+    uint32_t sp, stk_cap, max_h;
+    cframe *fr; /* owner: this */
+    uint32_t nfr, fr_cap;
+    uint32_t *targets; /* owner: this; br_table labels */
+    uint32_t targets_cap;
+    uint32_t base;      /* slot of operand height 0 */
+    uint32_t last_op;   /* position of the last instruction */
+    uint32_t last_ir;   /* its wa_ir */
+    uint32_t last_dst;  /* its destination word when its result is on top */
+    uint32_t fuel_pos;  /* operand word of the current region's FUEL */
+    uint32_t fuel_count;
+    bool oom, bad;
+} comp;
+
+static bool grow(comp *c, void **p, uint32_t *cap, uint32_t need, size_t elem) {
+    if (need <= *cap) return true;
+    uint32_t ncap = *cap ? *cap : 16;
+    while (ncap < need) ncap *= 2;
+    void *np = wb_realloc(c->a, *p, (size_t)*cap * elem, (size_t)ncap * elem, WB_TAG_MODULE);
+    if (!np) {
+        c->oom = true;
+        return false;
+    }
+    *p = np;
+    *cap = ncap;
+    return true;
+}
+
+static void emit(comp *c, uint32_t w) {
+    if (!grow(c, (void **)&c->code, &c->cap, c->len + 1, sizeof *c->code)) return;
+    c->code[c->len++] = w;
+}
+
+static uint32_t emit_op(comp *c, wa_ir op) {
+    c->last_op = c->len;
+    c->last_ir = op;
+    c->last_dst = NONE;
+    emit(c, c->opw[op]);
+    return c->last_op;
+}
+
+/* ---- abstract stack ------------------------------------------------------ */
+
+static void push(comp *c, uint32_t kind, uint32_t local, uint64_t val) {
+    if (!grow(c, (void **)&c->stk, &c->stk_cap, c->sp + 1, sizeof *c->stk)) return;
+    c->stk[c->sp++] = (centry){kind, local, val};
+    if (c->sp > c->max_h) c->max_h = c->sp;
+}
+
+static uint32_t push_temp(comp *c) {
+    push(c, E_TEMP, 0, 0);
+    return c->base + c->sp - 1;
+}
+
+static void pop(comp *c, uint32_t n) {
+    if (n > c->sp) {
+        c->bad = true;
+        n = c->sp;
+    }
+    c->sp -= n;
+}
+
+static void emit_const(comp *c, uint32_t dst, uint64_t v) {
+    if (v <= UINT32_MAX) {
+        emit_op(c, WA_IR_CONST32);
+        emit(c, dst);
+        emit(c, (uint32_t)v);
+    } else {
+        emit_op(c, WA_IR_CONST64);
+        emit(c, dst);
+        emit(c, (uint32_t)v);
+        emit(c, (uint32_t)(v >> 32));
+    }
+}
+
+static void emit_copy(comp *c, uint32_t dst, uint32_t src) {
+    if (dst == src) return;
+    emit_op(c, WA_IR_COPY);
+    emit(c, dst);
+    emit(c, src);
+}
+
+/* Slot holding entry k (index from the bottom), materializing a constant
+ * into the entry's canonical slot. */
+static uint32_t use(comp *c, uint32_t k) {
+    if (k >= c->sp) {
+        c->bad = true;
+        return 0;
+    }
+    centry *e = &c->stk[k];
+    if (e->kind == E_LOCAL) return e->local;
+    if (e->kind == E_CONST) {
+        emit_const(c, c->base + k, e->val);
+        e->kind = E_TEMP;
+    }
+    return c->base + k;
+}
+
+static uint32_t use_top(comp *c, uint32_t from_top) {
+    return c->sp > from_top ? use(c, c->sp - 1 - from_top) : use(c, NONE);
+}
+
+/* Writes entry k's value to dst without changing the entry (used on paths
+ * that only some executions take). */
+static void move_entry(comp *c, uint32_t k, uint32_t dst) {
+    if (k >= c->sp) {
+        c->bad = true;
+        return;
+    }
+    centry *e = &c->stk[k];
+    if (e->kind == E_LOCAL) emit_copy(c, dst, e->local);
+    else if (e->kind == E_CONST) emit_const(c, dst, e->val);
+    else emit_copy(c, dst, c->base + k);
+}
+
+/* Entries [from, sp) into their canonical slots. */
+static void flush_from(comp *c, uint32_t from) {
+    for (uint32_t k = from; k < c->sp; k++) {
+        if (c->stk[k].kind == E_TEMP) continue;
+        move_entry(c, k, c->base + k);
+        c->stk[k].kind = E_TEMP;
+    }
+}
+
+static void flush_top(comp *c, uint32_t n) { flush_from(c, n <= c->sp ? c->sp - n : 0); }
+
+/* Before local i changes, lazy copies of it below `limit` get their value. */
+static void spill_local(comp *c, uint32_t i, uint32_t limit) {
+    for (uint32_t k = 0; k < limit; k++)
+        if (c->stk[k].kind == E_LOCAL && c->stk[k].local == i) {
+            emit_copy(c, c->base + k, i);
+            c->stk[k].kind = E_TEMP;
+        }
+}
+
+static bool refs_local(const comp *c, uint32_t i, uint32_t limit) {
+    for (uint32_t k = 0; k < limit; k++)
+        if (c->stk[k].kind == E_LOCAL && c->stk[k].local == i) return true;
+    return false;
+}
+
+static void local_set(comp *c, uint32_t i, bool tee) {
+    if (c->sp == 0) {
+        c->bad = true;
+        return;
+    }
+    centry top = c->stk[c->sp - 1];
+    if (top.kind == E_TEMP && c->last_dst != NONE && c->code[c->last_dst] == c->base + c->sp - 1 &&
+        !refs_local(c, i, c->sp - 1)) {
+        c->code[c->last_dst] = i; /* the producer writes the local directly */
+        c->last_dst = NONE;
+    } else {
+        spill_local(c, i, c->sp);
+        top = c->stk[c->sp - 1];
+        if (top.kind == E_CONST) emit_const(c, i, top.val);
+        else emit_copy(c, i, use(c, c->sp - 1));
+    }
+    pop(c, 1);
+    if (tee) push(c, E_LOCAL, i, 0);
+}
+
+/* ---- instructions with slot operands ------------------------------------- */
+
+static void set_result(comp *c, uint32_t dst_pos) { c->last_dst = dst_pos; }
+
+static void unop(comp *c, wa_ir op) {
+    uint32_t a = use_top(c, 0);
+    pop(c, 1);
+    emit_op(c, op);
+    uint32_t dpos = c->len;
+    emit(c, push_temp(c));
+    emit(c, a);
+    set_result(c, dpos);
+}
+
+static wa_ir imm_form(wa_ir op, uint64_t v, uint32_t *imm) {
+    *imm = (uint32_t)v;
+    switch (op) {
+    case WA_IR_I32_ADD: return WA_IR_I32_ADD_IMM;
+    case WA_IR_I32_SUB: *imm = (uint32_t)(0u - (uint32_t)v); return WA_IR_I32_ADD_IMM;
+    case WA_IR_I32_AND: return WA_IR_I32_AND_IMM;
+    case WA_IR_I32_OR: return WA_IR_I32_OR_IMM;
+    case WA_IR_I32_XOR: return WA_IR_I32_XOR_IMM;
+    case WA_IR_I32_SHL: return WA_IR_I32_SHL_IMM;
+    case WA_IR_I32_SHR_S: return WA_IR_I32_SHR_S_IMM;
+    case WA_IR_I32_SHR_U: return WA_IR_I32_SHR_U_IMM;
+    case WA_IR_I32_MUL: return WA_IR_I32_MUL_IMM;
+    case WA_IR_I32_EQ: return WA_IR_I32_EQ_IMM;
+    case WA_IR_I32_NE: return WA_IR_I32_NE_IMM;
+    case WA_IR_I32_LT_S: return WA_IR_I32_LT_S_IMM;
+    case WA_IR_I32_LT_U: return WA_IR_I32_LT_U_IMM;
+    case WA_IR_I32_GT_S: return WA_IR_I32_GT_S_IMM;
+    case WA_IR_I32_GT_U: return WA_IR_I32_GT_U_IMM;
+    case WA_IR_I32_LE_S: return WA_IR_I32_LE_S_IMM;
+    case WA_IR_I32_LE_U: return WA_IR_I32_LE_U_IMM;
+    case WA_IR_I32_GE_S: return WA_IR_I32_GE_S_IMM;
+    case WA_IR_I32_GE_U: return WA_IR_I32_GE_U_IMM;
+    case WA_IR_I64_ADD:
+        if ((int64_t)v >= INT32_MIN && (int64_t)v <= INT32_MAX) return WA_IR_I64_ADD_IMM;
+        return WA_IR_BAD;
+    default: return WA_IR_BAD;
+    }
+}
+
+static void binop(comp *c, wa_ir op) {
+    uint32_t imm;
+    wa_ir iop = WA_IR_BAD;
+    if (c->sp >= 2 && c->stk[c->sp - 1].kind == E_CONST)
+        iop = imm_form(op, c->stk[c->sp - 1].val, &imm);
+    if (iop != WA_IR_BAD) {
+        uint32_t a = use_top(c, 1);
+        pop(c, 2);
+        emit_op(c, iop);
+        uint32_t dpos = c->len;
+        emit(c, push_temp(c));
+        emit(c, a);
+        emit(c, imm);
+        set_result(c, dpos);
+        return;
+    }
+    uint32_t b = use_top(c, 0), a = use_top(c, 1);
+    pop(c, 2);
+    emit_op(c, op);
+    uint32_t dpos = c->len;
+    emit(c, push_temp(c));
+    emit(c, a);
+    emit(c, b);
+    set_result(c, dpos);
+}
+
+/* Instruction with n source operands popped and no result; extra immediate
+ * words are emitted before the sources. */
+static void sink(comp *c, wa_ir op, uint32_t n, const uint32_t *imms, uint32_t nimm) {
+    uint32_t src[4] = {0};
+    for (uint32_t j = 0; j < n; j++) src[j] = use_top(c, n - 1 - j);
+    pop(c, n);
+    emit_op(c, op);
+    for (uint32_t j = 0; j < nimm; j++) emit(c, imms[j]);
+    for (uint32_t j = 0; j < n; j++) emit(c, src[j]);
+}
+
+/* Instruction with n sources and one result: op dst imms... srcs... */
+static void produce(comp *c, wa_ir op, uint32_t n, const uint32_t *imms, uint32_t nimm) {
+    uint32_t src[4] = {0};
+    for (uint32_t j = 0; j < n; j++) src[j] = use_top(c, n - 1 - j);
+    pop(c, n);
+    emit_op(c, op);
+    uint32_t dpos = c->len;
+    emit(c, push_temp(c));
+    for (uint32_t j = 0; j < nimm; j++) emit(c, imms[j]);
+    for (uint32_t j = 0; j < n; j++) emit(c, src[j]);
+    set_result(c, dpos);
+}
+
+static void load(comp *c, wa_ir op, uint32_t offset) {
+    uint32_t a = use_top(c, 0);
+    pop(c, 1);
+    emit_op(c, op);
+    uint32_t dpos = c->len;
+    emit(c, push_temp(c));
+    emit(c, a);
+    emit(c, offset);
+    set_result(c, dpos);
+}
+
+static void store(comp *c, wa_ir op, uint32_t offset) {
+    uint32_t v = use_top(c, 0), a = use_top(c, 1);
+    pop(c, 2);
+    emit_op(c, op);
+    emit(c, a);
+    emit(c, v);
+    emit(c, offset);
+}
+
+/* ---- control flow -------------------------------------------------------- */
+
+/* Adds the word at `pos` to frame f's forward chain. */
+static void chain(comp *c, cframe *f, uint32_t pos) {
+    if (pos >= c->len) return;
+    c->code[pos] = f->fix;
+    f->fix = pos;
+}
+
+static void patch_to(comp *c, uint32_t pos, uint32_t target) {
+    if (pos < c->len) c->code[pos] = (uint32_t)((int32_t)target - (int32_t)pos);
+}
+
+static void bind_chain(comp *c, uint32_t head, uint32_t target) {
+    while (head != NONE && head < c->len) {
+        uint32_t next = c->code[head];
+        patch_to(c, head, target);
+        head = next;
+    }
+}
+
+/* Emits the branch word for label f at the current position. */
+static void branch_word(comp *c, cframe *f) {
+    uint32_t pos = c->len;
+    emit(c, 0);
+    if (f->kind == F_LOOP) patch_to(c, pos, f->loop_pos);
+    else chain(c, f, pos);
+}
+
+static uint32_t label_arity(const cframe *f) { return f->kind == F_LOOP ? f->nparams : f->nresults; }
+
+static void fuel_region(comp *c) {
+    if (c->fuel_pos != NONE && c->fuel_pos < c->len)
+        c->code[c->fuel_pos] = c->fuel_count ? c->fuel_count : 1;
+    emit_op(c, WA_IR_FUEL);
+    c->fuel_pos = c->len;
+    emit(c, 1);
+    c->fuel_count = 0;
+}
+
+static void emit_return(comp *c, uint32_t n) {
+    flush_top(c, n);
+    emit_op(c, WA_IR_RET);
+    emit(c, c->base + c->sp - n);
+    emit(c, n);
+}
+
+/* Do the values for label f already sit in the label's slots? */
+static bool needs_moves(const comp *c, const cframe *f) {
+    if (f->kind == F_FUNC) return true;
+    uint32_t n = label_arity(f);
+    for (uint32_t j = 0; j < n; j++) {
+        uint32_t k = c->sp - n + j;
+        if (c->stk[k].kind != E_TEMP || k != f->height + j) return true;
+    }
+    return false;
+}
+
+/* Unconditional jump to label f with the top values moved into place. */
+static void jump(comp *c, cframe *f) {
+    uint32_t n = label_arity(f);
+    if (f->kind == F_FUNC) {
+        emit_return(c, n);
+        return;
+    }
+    if (n > c->sp) {
+        c->bad = true;
+        return;
+    }
+    for (uint32_t j = 0; j < n; j++) move_entry(c, c->sp - n + j, c->base + f->height + j);
+    emit_op(c, WA_IR_JMP);
+    branch_word(c, f);
+}
+
+static void set_unreachable(comp *c) {
+    cframe *f = &c->fr[c->nfr - 1];
+    f->unreachable = true;
+    if (c->sp > f->height) c->sp = f->height;
+}
+
+static cframe *label(comp *c, uint32_t depth) {
+    if (depth >= c->nfr) {
+        c->bad = true;
+        return NULL;
+    }
+    return &c->fr[c->nfr - 1 - depth];
+}
+
+static bool is_i32_cmp(uint32_t ir) { return ir >= WA_IR_I32_EQ && ir <= WA_IR_I32_GE_U; }
+
+static void br_if(comp *c, uint32_t depth) {
+    cframe *f = label(c, depth);
+    if (!f || c->sp == 0) {
+        c->bad = true;
+        return;
+    }
+    if (f->kind == F_FUNC) flush_top(c, f->nresults + 1); /* RET needs them contiguous */
+    bool top_fresh = c->stk[c->sp - 1].kind == E_TEMP && c->last_dst != NONE &&
+                     c->code[c->last_dst] == c->base + c->sp - 1;
+    uint32_t cond = use_top(c, 0);
+    pop(c, 1);
+    if (!needs_moves(c, f)) {
+        if (top_fresh && is_i32_cmp(c->last_ir)) {
+            /* [cmp d a b] becomes [br_cmp a b rel]: same size, no temp */
+            uint32_t p = c->last_op;
+            c->code[p] = c->opw[WA_IR_J_I32_EQ + (c->last_ir - WA_IR_I32_EQ)];
+            c->code[p + 1] = c->code[p + 2];
+            c->code[p + 2] = c->code[p + 3];
+            c->len = p + 3;
+            branch_word(c, f);
+        } else if (top_fresh && c->last_ir == WA_IR_I32_EQZ) {
+            uint32_t p = c->last_op;
+            c->code[p] = c->opw[WA_IR_JZ];
+            c->code[p + 1] = c->code[p + 2];
+            c->len = p + 2;
+            branch_word(c, f);
+        } else {
+            emit_op(c, WA_IR_JNZ);
+            emit(c, cond);
+            branch_word(c, f);
+        }
+        c->last_dst = NONE;
+        return;
+    }
+    emit_op(c, WA_IR_JZ);
+    emit(c, cond);
+    uint32_t skip = c->len;
+    emit(c, 0);
+    jump(c, f);
+    patch_to(c, skip, c->len);
+    c->last_dst = NONE;
+}
+
+static void br_table(comp *c, const wa_instr *in) {
+    wa_reader r = wa_reader_make(c->m->bytes, in->vec, c->m->bytes + c->m->len);
+    uint32_t n = in->nvec;
+    if (!grow(c, (void **)&c->targets, &c->targets_cap, n + 1, sizeof *c->targets)) return;
+    for (uint32_t j = 0; j < n; j++) c->targets[j] = wa_read_u32(&r);
+    c->targets[n] = in->b;
+    cframe *f0 = label(c, in->b);
+    if (!f0 || c->sp == 0) {
+        c->bad = true;
+        return;
+    }
+    if (f0->kind == F_FUNC) flush_top(c, f0->nresults + 1);
+    uint32_t idx = use_top(c, 0);
+    pop(c, 1);
+    emit_op(c, WA_IR_JTAB);
+    emit(c, idx);
+    emit(c, n);
+    uint32_t tab = c->len;
+    for (uint32_t j = 0; j <= n; j++) emit(c, 0);
+    /* Labels needing moves get a stub after the table; the rest go direct. */
+    for (uint32_t j = 0; j <= n && !c->oom; j++) {
+        cframe *f = label(c, c->targets[j]);
+        if (!f) return;
+        if (!needs_moves(c, f)) {
+            if (f->kind == F_LOOP) patch_to(c, tab + j, f->loop_pos);
+            else chain(c, f, tab + j);
+            continue;
+        }
+        patch_to(c, tab + j, c->len);
+        jump(c, f);
+    }
+    set_unreachable(c);
+}
+
+static void blocktype(comp *c, const wa_instr *in, uint32_t *np, uint32_t *nr) {
+    *np = 0;
+    *nr = 0;
+    if (in->a == WA_BT_VALTYPE) *nr = 1;
+    else if (in->a == WA_BT_TYPEIDX) {
+        if (in->b >= c->m->ntypes) {
+            c->bad = true;
+            return;
+        }
+        *np = c->m->types[in->b].nparams;
+        *nr = c->m->types[in->b].nresults;
+    }
+}
+
+static void push_frame(comp *c, uint32_t kind, uint32_t np, uint32_t nr, bool dead) {
+    if (!grow(c, (void **)&c->fr, &c->fr_cap, c->nfr + 1, sizeof *c->fr)) return;
+    uint32_t h = c->sp >= np ? c->sp - np : 0;
+    c->fr[c->nfr++] = (cframe){kind, dead, dead, h, np, nr, NONE, NONE, NONE};
+}
+
+static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
+    uint32_t np, nr;
+    blocktype(c, in, &np, &nr);
+    if (c->fr[c->nfr - 1].unreachable) {
+        push_frame(c, kind, 0, 0, true);
+        return;
+    }
+    uint32_t cond = 0;
+    if (kind == F_IF) {
+        cond = use_top(c, 0);
+        pop(c, 1);
+    }
+    flush_from(c, 0);
+    if (kind == F_LOOP) fuel_region(c);
+    push_frame(c, kind, np, nr, false);
+    if (c->oom) return;
+    cframe *f = &c->fr[c->nfr - 1];
+    if (kind == F_LOOP) f->loop_pos = c->len - 2;
+    if (kind == F_IF) {
+        emit_op(c, WA_IR_JZ);
+        emit(c, cond);
+        f->else_fix = c->len;
+        emit(c, 0);
+    }
+    c->last_dst = NONE;
+}
+
+static void reset_stack(comp *c, uint32_t h) {
+    c->sp = h;
+    for (uint32_t k = 0; k < h; k++) {
+        if (k >= c->stk_cap) break;
+        if (c->stk[k].kind != E_TEMP) c->bad = true; /* joins leave everything canonical */
+    }
+    if (h > c->stk_cap) c->bad = true;
+}
+
+static void else_start(comp *c) {
+    cframe *f = &c->fr[c->nfr - 1];
+    if (f->dead) return;
+    if (!f->unreachable) {
+        flush_top(c, f->nresults);
+        emit_op(c, WA_IR_JMP);
+        uint32_t pos = c->len;
+        emit(c, 0);
+        chain(c, f, pos);
+    }
+    patch_to(c, f->else_fix, c->len);
+    f->else_fix = NONE;
+    f->unreachable = false;
+    /* the params are still where the if found them */
+    c->sp = f->height;
+    for (uint32_t j = 0; j < f->nparams; j++) push(c, E_TEMP, 0, 0);
+    c->last_dst = NONE;
+}
+
+/* Returns true when the function's final end was reached. */
+static bool block_end(comp *c) {
+    cframe f = c->fr[c->nfr - 1];
+    if (f.dead) {
+        c->nfr--;
+        return false;
+    }
+    if (f.kind == F_FUNC) {
+        if (!f.unreachable) emit_return(c, f.nresults);
+        c->nfr--;
+        return true;
+    }
+    if (!f.unreachable) flush_top(c, f.nresults);
+    if (f.else_fix != NONE) patch_to(c, f.else_fix, c->len);
+    bind_chain(c, f.fix, c->len);
+    c->nfr--;
+    c->sp = f.height;
+    reset_stack(c, f.height);
+    for (uint32_t j = 0; j < f.nresults; j++) push(c, E_TEMP, 0, 0);
+    if (f.kind == F_LOOP) fuel_region(c);
+    c->last_dst = NONE;
+    return false;
+}
+
+/* ---- calls ----------------------------------------------------------------- */
+
+static void call(comp *c, uint32_t fidx) {
+    const wa_module *m = c->m;
+    if (fidx >= m->nfuncs || m->func_type_index[fidx] >= m->ntypes) {
+        c->bad = true;
+        return;
+    }
+    const wa_functype *t = &m->types[m->func_type_index[fidx]];
+    flush_top(c, t->nparams);
+    uint32_t args = c->base + c->sp - t->nparams;
+    if (fidx >= m->nfunc_imports) {
+        emit_op(c, WA_IR_CALL_DEF);
+        emit(c, fidx - m->nfunc_imports);
+    } else {
+        emit_op(c, WA_IR_CALL_FUNC);
+        emit(c, fidx);
+    }
+    emit(c, args);
+    pop(c, t->nparams);
+    for (uint32_t j = 0; j < t->nresults; j++) push_temp(c);
+}
+
+static void call_indirect(comp *c, uint32_t type, uint32_t table) {
+    if (type >= c->m->ntypes) {
+        c->bad = true;
+        return;
+    }
+    const wa_functype *t = &c->m->types[type];
+    uint32_t idx = use_top(c, 0);
+    pop(c, 1);
+    flush_top(c, t->nparams);
+    uint32_t args = c->base + c->sp - t->nparams;
+    emit_op(c, WA_IR_CALL_IND);
+    emit(c, type);
+    emit(c, table);
+    emit(c, idx);
+    emit(c, args);
+    pop(c, t->nparams);
+    for (uint32_t j = 0; j < t->nresults; j++) push_temp(c);
+}
+
+/* ---- one instruction ------------------------------------------------------- */
+
+static void instr_numeric(comp *c, const wa_instr *in, wa_ir ir) {
+    const char *sig = wa__op_sig(in->op);
+    /* "i:i" is unary, "ii:i" binary (numeric ops only reach here) */
+    size_t nin = strcspn(sig, ":");
+    if (nin == 1) unop(c, ir);
+    else binop(c, ir);
+}
+
+static wa_ir ir_of(uint32_t op) {
+    switch (op) {
+#define OP(n, code, i, s) case WA_OP_##n: return WA_IR_##n;
+#define OP_FC(n, code, i, s) case WA_OP_##n: return WA_IR_##n;
+#include "opcodes.def"
+    default: return WA_IR_BAD;
+    }
+}
+
+static void instr_memory(comp *c, const wa_instr *in, wa_ir ir) {
+    uint32_t imm[2] = {in->a, in->b};
+    switch (in->op) {
+    case WA_OP_MEMORY_SIZE: produce(c, ir, 0, NULL, 0); break;
+    case WA_OP_MEMORY_GROW: produce(c, ir, 1, NULL, 0); break;
+    case WA_OP_MEMORY_INIT: sink(c, ir, 3, imm, 1); break;
+    case WA_OP_DATA_DROP:
+    case WA_OP_ELEM_DROP: sink(c, ir, 0, imm, 1); break;
+    case WA_OP_MEMORY_COPY:
+    case WA_OP_MEMORY_FILL: sink(c, ir, 3, NULL, 0); break;
+    case WA_OP_TABLE_GET: produce(c, ir, 1, imm, 1); break;
+    case WA_OP_TABLE_SET: sink(c, ir, 2, imm, 1); break;
+    case WA_OP_TABLE_SIZE: produce(c, ir, 0, imm, 1); break;
+    case WA_OP_TABLE_GROW: produce(c, ir, 2, imm, 1); break;
+    case WA_OP_TABLE_FILL: sink(c, ir, 3, imm, 1); break;
+    case WA_OP_TABLE_COPY: sink(c, ir, 3, imm, 2); break;
+    case WA_OP_TABLE_INIT: {
+        uint32_t ti[2] = {in->b, in->a}; /* table, segment */
+        sink(c, ir, 3, ti, 2);
+        break;
+    }
+    default:
+        if (in->op >= WA_OP_I32_LOAD && in->op <= WA_OP_I64_LOAD32_U) load(c, ir, (uint32_t)in->imm);
+        else if (in->op >= WA_OP_I32_STORE && in->op <= WA_OP_I64_STORE32)
+            store(c, ir, (uint32_t)in->imm);
+        else c->bad = true;
+    }
+}
+
+static bool instr(comp *c, const wa_instr *in) {
+    cframe *top = &c->fr[c->nfr - 1];
+    uint32_t op = in->op;
+    if (top->unreachable) {
+        /* skip to the matching else/end, tracking nested blocks */
+        if (op == WA_OP_BLOCK || op == WA_OP_LOOP || op == WA_OP_IF) push_frame(c, F_BLOCK, 0, 0, true);
+        else if (op == WA_OP_ELSE) else_start(c);
+        else if (op == WA_OP_END) return block_end(c);
+        return false;
+    }
+    c->fuel_count++;
+    wa_ir ir = ir_of(op);
+    switch (op) {
+    case WA_OP_UNREACHABLE:
+        emit_op(c, WA_IR_UNREACHABLE);
+        set_unreachable(c);
+        break;
+    case WA_OP_NOP: break;
+    case WA_OP_BLOCK: block_start(c, in, F_BLOCK); break;
+    case WA_OP_LOOP: block_start(c, in, F_LOOP); break;
+    case WA_OP_IF: block_start(c, in, F_IF); break;
+    case WA_OP_ELSE: else_start(c); break;
+    case WA_OP_END: return block_end(c);
+    case WA_OP_BR: {
+        cframe *f = label(c, in->a);
+        if (f) jump(c, f);
+        set_unreachable(c);
+        break;
+    }
+    case WA_OP_BR_IF: br_if(c, in->a); break;
+    case WA_OP_BR_TABLE: br_table(c, in); break;
+    case WA_OP_RETURN:
+        emit_return(c, c->fr[0].nresults);
+        set_unreachable(c);
+        break;
+    case WA_OP_CALL: call(c, in->a); break;
+    case WA_OP_CALL_INDIRECT: call_indirect(c, in->a, in->b); break;
+    case WA_OP_REF_NULL: push(c, E_CONST, 0, 0); break;
+    case WA_OP_REF_IS_NULL: unop(c, WA_IR_REF_IS_NULL); break;
+    case WA_OP_REF_FUNC: {
+        uint32_t imm = in->a;
+        produce(c, WA_IR_REF_FUNC, 0, &imm, 1);
+        break;
+    }
+    case WA_OP_DROP: pop(c, 1); break;
+    case WA_OP_SELECT:
+    case WA_OP_SELECT_T: {
+        uint32_t cond = use_top(c, 0), b = use_top(c, 1), a = use_top(c, 2);
+        pop(c, 3);
+        emit_op(c, WA_IR_SEL);
+        uint32_t dpos = c->len;
+        emit(c, push_temp(c));
+        emit(c, a);
+        emit(c, b);
+        emit(c, cond);
+        set_result(c, dpos);
+        break;
+    }
+    case WA_OP_LOCAL_GET: push(c, E_LOCAL, in->a, 0); break;
+    case WA_OP_LOCAL_SET: local_set(c, in->a, false); break;
+    case WA_OP_LOCAL_TEE: local_set(c, in->a, true); break;
+    case WA_OP_GLOBAL_GET: {
+        uint32_t imm = in->a;
+        produce(c, WA_IR_GLOBAL_GET, 0, &imm, 1);
+        break;
+    }
+    case WA_OP_GLOBAL_SET: {
+        uint32_t imm = in->a;
+        sink(c, WA_IR_GLOBAL_SET, 1, &imm, 1);
+        break;
+    }
+    case WA_OP_I32_CONST: push(c, E_CONST, 0, (uint32_t)in->imm); break;
+    case WA_OP_I64_CONST:
+    case WA_OP_F32_CONST:
+    case WA_OP_F64_CONST: push(c, E_CONST, 0, in->imm); break;
+    default:
+        if ((op >= WA_OP_I32_EQZ && op <= WA_OP_I64_EXTEND32_S) ||
+            (op >= WA_OP_I32_TRUNC_SAT_F32_S && op <= WA_OP_I64_TRUNC_SAT_F64_U))
+            instr_numeric(c, in, ir);
+        else instr_memory(c, in, ir);
+    }
+    return false;
+}
+
+/* ---- functions and modules -------------------------------------------------- */
+
+static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err) {
+    const wa_module *m = c->m;
+    const wa_func_def *fd = &m->funcs[def];
+    const wa_functype *t = &m->types[fd->type_index];
+    c->len = c->sp = c->max_h = c->nfr = 0;
+    c->last_dst = c->fuel_pos = NONE;
+    c->base = t->nparams + fd->nlocals;
+    push_frame(c, F_FUNC, 0, t->nresults, false);
+    fuel_region(c);
+    wa_reader r = wa_reader_make(m->bytes, fd->body, fd->body_end);
+    bool done = false;
+    while (!done && !c->oom && !c->bad && r.p < r.end) {
+        wa_instr in;
+        if (!wa__instr_read(&r, &in)) break;
+        done = instr(c, &in);
+    }
+    if (c->fuel_pos != NONE) c->code[c->fuel_pos] = c->fuel_count ? c->fuel_count : 1;
+    if (c->oom) return wb_error_set(err, WB_NOMEM, "out of memory compiling function %u", def);
+    if (!done || c->bad)
+        return wb_error_set(err, WB_INVALID, "cannot compile function %u at offset %u",
+                            def + m->nfunc_imports, (uint32_t)(r.p - m->bytes));
+    uint64_t slots = (uint64_t)c->base + c->max_h + 1;
+    if (slots > UINT32_MAX / 2) return wb_error_set(err, WB_LIMIT, "function %u frame too large", def);
+    out->words = wb_alloc(c->a, (size_t)c->len * sizeof *c->code, WB_TAG_MODULE);
+    if (!out->words) return wb_error_set(err, WB_NOMEM, "out of memory");
+    memcpy(out->words, c->code, (size_t)c->len * sizeof *c->code);
+    out->nwords = c->len;
+    out->func_index = def + m->nfunc_imports;
+    out->type_index = fd->type_index;
+    out->nparams = t->nparams;
+    out->nresults = t->nresults;
+    out->nlocals = fd->nlocals;
+    out->frame_slots = (uint32_t)slots;
     return WB_OK;
 }
 
-void wa__compiled_free(wa_module *m) { (void)m; }
+uint64_t wa__functype_hash(const wa_functype *t) {
+    uint64_t h = wb_hash64(t->params, t->nparams * sizeof *t->params);
+    return wb_hash64_seed(t->results, t->nresults * sizeof *t->results, h ^ t->nparams);
+}
+
+wb_status wa__compile(wa_module *m, wb_error *err) {
+    const wb_allocator *a = &m->engine->alloc;
+    wa_compiled *cc = wb_calloc(a, 1, sizeof *cc, WB_TAG_MODULE);
+    if (!cc) return wb_error_set(err, WB_NOMEM, "out of memory");
+    m->compiled = cc;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    cc->type_hash = wb_calloc(a, m->ntypes + 1, sizeof *cc->type_hash, WB_TAG_MODULE);
+    cc->codes = wb_calloc(a, ndef + 1, sizeof *cc->codes, WB_TAG_MODULE);
+    if (!cc->type_hash || !cc->codes) return wb_error_set(err, WB_NOMEM, "out of memory");
+    for (uint32_t i = 0; i < m->ntypes; i++) cc->type_hash[i] = wa__functype_hash(&m->types[i]);
+    comp *c = wb_calloc(a, 1, sizeof *c, WB_TAG_MODULE);
+    if (!c) return wb_error_set(err, WB_NOMEM, "out of memory");
+    c->m = m;
+    c->a = a;
+    wa__interp_opwords(c->opw);
+    wb_status st = WB_OK;
+    size_t total = 0;
+    for (uint32_t i = 0; i < ndef && st == WB_OK; i++) {
+        st = compile_func(c, i, &cc->codes[i], err);
+        cc->codes[i].sig_hash = cc->type_hash[m->funcs[i].type_index];
+        m->funcs[i].compiled = &cc->codes[i];
+        cc->ncodes = i + 1;
+        total += (size_t)cc->codes[i].nwords * 4;
+    }
+    m->compiled_size = total;
+    wb_free(a, c->code, (size_t)c->cap * sizeof *c->code, WB_TAG_MODULE);
+    wb_free(a, c->stk, (size_t)c->stk_cap * sizeof *c->stk, WB_TAG_MODULE);
+    wb_free(a, c->fr, (size_t)c->fr_cap * sizeof *c->fr, WB_TAG_MODULE);
+    wb_free(a, c->targets, (size_t)c->targets_cap * sizeof *c->targets, WB_TAG_MODULE);
+    wb_free(a, c, sizeof *c, WB_TAG_MODULE);
+    return st;
+}
+
+void wa__compiled_free(wa_module *m) {
+    wa_compiled *cc = m->compiled;
+    if (!cc) return;
+    const wb_allocator *a = &m->engine->alloc;
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    for (uint32_t i = 0; i < cc->ncodes; i++)
+        wb_free(a, cc->codes[i].words, (size_t)cc->codes[i].nwords * 4, WB_TAG_MODULE);
+    wb_free(a, cc->codes, (size_t)(ndef + 1) * sizeof *cc->codes, WB_TAG_MODULE);
+    wb_free(a, cc->type_hash, (size_t)(m->ntypes + 1) * sizeof *cc->type_hash, WB_TAG_MODULE);
+    wb_free(a, cc, sizeof *cc, WB_TAG_MODULE);
+    m->compiled = NULL;
+}

@@ -3,11 +3,23 @@
 #ifndef WACTOR_WASM_ENGINE_H
 #define WACTOR_WASM_ENGINE_H
 
+#include <pthread.h>
+
 #include "wactor/wasm.h"
+
+/* A released linear-memory mapping kept for the next instance. */
+typedef struct wa_pool_block {
+    uint8_t *base;   /* owner: the pool */
+    size_t reserved; /* bytes mapped */
+    size_t dirty;    /* bytes that may be non-zero */
+} wa_pool_block;
 
 struct wa_engine {
     wb_allocator alloc; /* immutable after wa_engine_new */
     uint32_t memory_pool_max;
+    pthread_mutex_t pool_lock; /* guards the pool: instances die on any thread */
+    wa_pool_block *pool;       /* owner: this; [memory_pool_max] */
+    uint32_t pool_len;
 };
 
 #endif
