@@ -16,13 +16,18 @@
 typedef struct dec {
     wa_module *m;
     const wb_allocator *alloc;
-    wa_reader r;              /* the current section's bytes */
+    wa_reader r;              /* from the current section to the module's end */
+    const uint8_t *sec_end;   /* end of the current section */
     wb_error *err;
     wb_error invalid;
     bool has_invalid;
     bool nomem;
     uint32_t nfunc_decls;     /* function section count */
     bool has_func_section, has_code_section, has_data_section;
+    /* memory.init/data.drop seen without a data count section: malformed
+     * if a data section follows, else validation reports the index */
+    bool needs_data_count;
+    uint32_t needs_data_count_off;
     const uint8_t *module_end;
 } dec;
 
@@ -31,6 +36,14 @@ static void *dec_calloc(dec *d, size_t n, size_t size) {
     void *p = wb_calloc(d->alloc, n, size, WB_TAG_MODULE);
     if (!p) d->nomem = true;
     return p;
+}
+
+static void free_arr(const wb_allocator *a, void *p, size_t n, size_t size) {
+    if (p) wb_free(a, p, (n ? n : 1) * size, WB_TAG_MODULE);
+}
+
+static void free_name(const wb_allocator *a, wa_name *n) {
+    if (n->str) wb_free(a, (void *)n->str, (size_t)n->len + 1, WB_TAG_MODULE);
 }
 
 static wb_status dec_fail_at(dec *d, uint32_t off, const char *why) {
@@ -55,7 +68,8 @@ static void dec_invalid(dec *d, uint32_t off, const char *fmt, const char *what)
 }
 
 /* A vector count that cannot fit in the bytes left is rejected before any
- * allocation (each element takes at least `min_size` bytes). */
+ * allocation (each element takes at least `min_size` bytes). Callers pass 1
+ * so that a short vector fails at the element the spec's messages name. */
 static bool dec_count(dec *d, uint32_t *n, size_t min_size) {
     *n = wa_read_u32(&d->r);
     if (!d->r.ok) return false;
@@ -166,6 +180,7 @@ static void dec_const_expr(dec *d, wa_const_expr *ce) {
     ce->value.type = WA_I32;
     uint32_t n = 0;
     uint32_t start = wa_reader_offset(&d->r);
+    bool non_const = false;
     wa_instr in;
     for (;;) {
         if (!wa__instr_read(&d->r, &in)) return;
@@ -182,20 +197,24 @@ static void dec_const_expr(dec *d, wa_const_expr *ce) {
         case WA_OP_GLOBAL_GET: c.kind = WA_CONST_GLOBAL_GET; c.index = in.a; break;
         default: {
             char name[32];
-            dec_invalid(d, in.offset, "constant expression required (%s)",
-                        wa__op_name(in.op, name, sizeof name));
+            if (!non_const)
+                dec_invalid(d, in.offset, "constant expression required (%s)",
+                            wa__op_name(in.op, name, sizeof name));
+            non_const = true;
             continue;
         }
         }
         if (n == 1) *ce = c;
-        else dec_invalid(d, in.offset, "type mismatch: %s", "constant expression of several values");
     }
-    if (n == 0) dec_invalid(d, start, "type mismatch: %s", "empty constant expression");
+    /* a non-constant instruction is reported before an arity problem */
+    if (!non_const && n != 1)
+        dec_invalid(d, start, "type mismatch: %s",
+                    n ? "constant expression of several values" : "empty constant expression");
 }
 
 static wb_status sec_type(dec *d) {
     wa_module *m = d->m;
-    if (!dec_count(d, &m->ntypes, 3)) return dec_reader_fail(d);
+    if (!dec_count(d, &m->ntypes, 1)) return dec_reader_fail(d);
     m->types = dec_calloc(d, m->ntypes, sizeof *m->types);
     /* every param/result takes at least one byte of the section */
     m->nvaltypes = (uint32_t)(d->r.end - d->r.p);
@@ -230,7 +249,7 @@ static wb_status sec_type(dec *d) {
 
 static wb_status sec_import(dec *d) {
     wa_module *m = d->m;
-    if (!dec_count(d, &m->nimports, 4)) return dec_reader_fail(d);
+    if (!dec_count(d, &m->nimports, 1)) return dec_reader_fail(d);
     m->imports = dec_calloc(d, m->nimports, sizeof *m->imports);
     if (d->nomem) return dec_reader_fail(d);
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -314,7 +333,7 @@ static wb_status sec_function(dec *d) {
 
 static wb_status sec_table(dec *d) {
     uint32_t n;
-    if (!dec_count(d, &n, 2)) return dec_reader_fail(d);
+    if (!dec_count(d, &n, 1)) return dec_reader_fail(d);
     if (!dec_table_space(d, n)) return dec_reader_fail(d);
     for (uint32_t i = 0; i < n && d->r.ok; i++) {
         wa_tabletype *t = &d->m->tables[d->m->ntable_imports + i];
@@ -326,7 +345,7 @@ static wb_status sec_table(dec *d) {
 
 static wb_status sec_memory(dec *d) {
     uint32_t n;
-    if (!dec_count(d, &n, 2)) return dec_reader_fail(d);
+    if (!dec_count(d, &n, 1)) return dec_reader_fail(d);
     if (!dec_memory_space(d, n)) return dec_reader_fail(d);
     for (uint32_t i = 0; i < n && d->r.ok; i++)
         dec_limits(d, &d->m->memories[d->m->nmemory_imports + i].limits);
@@ -335,7 +354,7 @@ static wb_status sec_memory(dec *d) {
 
 static wb_status sec_global(dec *d) {
     uint32_t n;
-    if (!dec_count(d, &n, 3)) return dec_reader_fail(d);
+    if (!dec_count(d, &n, 1)) return dec_reader_fail(d);
     if (!dec_global_space(d, n)) return dec_reader_fail(d);
     wa_module *m = d->m;
     for (uint32_t i = 0; i < n && d->r.ok; i++) {
@@ -348,7 +367,7 @@ static wb_status sec_global(dec *d) {
 
 static wb_status sec_export(dec *d) {
     wa_module *m = d->m;
-    if (!dec_count(d, &m->nexports, 3)) return dec_reader_fail(d);
+    if (!dec_count(d, &m->nexports, 1)) return dec_reader_fail(d);
     m->exports = dec_calloc(d, m->nexports, sizeof *m->exports);
     if (d->nomem) return dec_reader_fail(d);
     for (uint32_t i = 0; i < m->nexports; i++) {
@@ -412,7 +431,7 @@ static void dec_elem(dec *d, wa_elem_segment *s) {
 
 static wb_status sec_elem(dec *d) {
     wa_module *m = d->m;
-    if (!dec_count(d, &m->nelems, 2)) return dec_reader_fail(d);
+    if (!dec_count(d, &m->nelems, 1)) return dec_reader_fail(d);
     m->elems = dec_calloc(d, m->nelems, sizeof *m->elems);
     if (d->nomem) return dec_reader_fail(d);
     for (uint32_t i = 0; i < m->nelems && d->r.ok; i++) dec_elem(d, &m->elems[i]);
@@ -428,7 +447,7 @@ static wb_status sec_datacount(dec *d) {
 static wb_status sec_data(dec *d) {
     wa_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, &n, 2)) return dec_reader_fail(d);
+    if (!dec_count(d, &n, 1)) return dec_reader_fail(d);
     if (m->has_data_count && n != m->data_count)
         return dec_fail_at(d, wa_reader_offset(&d->r),
                            "data count and data section have inconsistent lengths");
@@ -452,7 +471,7 @@ static wb_status sec_data(dec *d) {
 
 
 static wb_status dec_locals(dec *d, wa_func_def *f) {
-    if (!dec_count(d, &f->nlocal_decls, 2)) return dec_reader_fail(d);
+    if (!dec_count(d, &f->nlocal_decls, 1)) return dec_reader_fail(d);
     f->local_decls = dec_calloc(d, f->nlocal_decls, sizeof *f->local_decls);
     if (d->nomem) return dec_reader_fail(d);
     uint64_t total = 0;
@@ -497,8 +516,10 @@ static wb_status dec_body_scan(dec *d, wa_func_def *f, const uint8_t *section_en
         case WA_OP_END: depth--; break;
         case WA_OP_MEMORY_INIT:
         case WA_OP_DATA_DROP:
-            if (!d->m->has_data_count)
-                return dec_fail_at(d, in.offset, "data count section required");
+            if (!d->m->has_data_count && !d->needs_data_count) {
+                d->needs_data_count = true;
+                d->needs_data_count_off = in.offset;
+            }
             break;
         default: break;
         }
@@ -510,12 +531,12 @@ static wb_status dec_body_scan(dec *d, wa_func_def *f, const uint8_t *section_en
 static wb_status sec_code(dec *d) {
     wa_module *m = d->m;
     uint32_t n;
-    if (!dec_count(d, &n, 2)) return dec_reader_fail(d);
+    if (!dec_count(d, &n, 1)) return dec_reader_fail(d);
     if (n != d->nfunc_decls)
         return dec_fail_at(d, wa_reader_offset(&d->r),
                            "function and code section have inconsistent lengths");
     d->has_code_section = true;
-    m->code_section_size = (size_t)(d->r.end - d->r.p);
+    m->code_section_size = (size_t)(d->sec_end - d->r.p);
     for (uint32_t i = 0; i < n; i++) {
         wa_func_def *f = &m->funcs[i];
         uint32_t size = wa_read_u32(&d->r);
@@ -530,7 +551,7 @@ static wb_status sec_code(dec *d) {
         f->body = d->r.p;
         f->body_end = body_end;
         f->body_offset = wa_reader_offset(&d->r);
-        st = dec_body_scan(d, f, outer.end);
+        st = dec_body_scan(d, f, d->sec_end);
         if (st != WB_OK) return st;
         d->r = outer;
         d->r.p = body_end;
@@ -542,9 +563,13 @@ static wb_status sec_custom(dec *d, uint32_t *cap) {
     wa_module *m = d->m;
     wa_custom_section c;
     if (!dec_name(d, &c.name)) return dec_reader_fail(d);
+    if (d->r.p > d->sec_end) {
+        free_name(d->alloc, &c.name);
+        return dec_fail_at(d, wa_reader_offset(&d->r), "unexpected end");
+    }
     c.data = d->r.p;
-    c.len = (uint32_t)(d->r.end - d->r.p);
-    d->r.p = d->r.end;
+    c.len = (uint32_t)(d->sec_end - d->r.p);
+    d->r.p = d->sec_end;
     if (m->ncustoms == *cap) {
         uint32_t ncap = *cap ? *cap * 2 : 4;
         void *p = wb_realloc(d->alloc, m->customs, (size_t)*cap * sizeof *m->customs,
@@ -599,6 +624,8 @@ static wb_status dec_finish(dec *d) {
     if (!m->global_types && !dec_global_space(d, 0)) return dec_reader_fail(d);
     if (!d->has_code_section && d->nfunc_decls != 0)
         return dec_fail_at(d, (uint32_t)m->len, "function and code section have inconsistent lengths");
+    if (d->needs_data_count && d->has_data_section)
+        return dec_fail_at(d, d->needs_data_count_off, "data count section required");
     if (m->has_data_count && !d->has_data_section && m->data_count != 0)
         return dec_fail_at(d, (uint32_t)m->len,
                            "data count and data section have inconsistent lengths");
@@ -629,14 +656,6 @@ static wb_status dec_header(dec *d, wa_reader *r) {
     return WB_OK;
 }
 
-static void free_arr(const wb_allocator *a, void *p, size_t n, size_t size) {
-    if (p) wb_free(a, p, (n ? n : 1) * size, WB_TAG_MODULE);
-}
-
-static void free_name(const wb_allocator *a, wa_name *n) {
-    if (n->str) wb_free(a, (void *)n->str, (size_t)n->len + 1, WB_TAG_MODULE);
-}
-
 static wb_status dec_sections(dec *d, wa_reader *r, uint32_t *custom_cap) {
     wa_module *m = d->m;
     int last_rank = 0;
@@ -656,10 +675,14 @@ static wb_status dec_sections(dec *d, wa_reader *r, uint32_t *custom_cap) {
                 return dec_fail_at(d, off, "unexpected content after last section");
             last_rank = section_rank(id);
         }
-        d->r = wa_reader_make(m->bytes, r->p, r->p + size);
+        /* As in the spec interpreter, fields may be read across the end of
+         * their section; the size is checked afterwards. That decides
+         * which message a truncated or overlong field gets. */
+        d->sec_end = r->p + size;
+        d->r = wa_reader_make(m->bytes, r->p, r->end);
         wb_status st = dec_section(d, id, custom_cap);
         if (st != WB_OK) return st;
-        if (!wa_reader_done(&d->r))
+        if (d->r.p != d->sec_end)
             return dec_fail_at(d, wa_reader_offset(&d->r), "section size mismatch");
         r->p += size;
     }

@@ -39,8 +39,9 @@ static wb_status check_tabletype(const wa_tabletype *tt, wb_error *err) {
     return check_limits(&tt->limits, UINT32_MAX, "table size must be at most 2^32-1", err);
 }
 
-/* `nglobals_visible` is how many globals global.get may name here: only the
- * imported ones in global initialisers, all of them in segment offsets. */
+/* `nglobals_visible` is how many globals global.get may name: the suite
+ * (WebAssembly 2.0) allows only imported globals in every constant
+ * expression, initialisers and segment offsets alike. */
 static wb_status check_const(const wa_module *m, const wa_const_expr *ce, wa_valtype want,
                              uint32_t nglobals_visible, wb_error *err) {
     wa_valtype got = ce->value.type;
@@ -129,13 +130,13 @@ static wb_status check_segments(const wa_module *m, wb_error *err) {
         if (s->mode == WA_SEG_ACTIVE) {
             if (s->table_index >= m->ntables)
                 return INVALID(err, "unknown table %u (element segment %u)", s->table_index, i);
-            if ((st = check_const(m, &s->offset, WA_I32, m->nglobals, err)) != WB_OK) return st;
+            if ((st = check_const(m, &s->offset, WA_I32, m->nglobal_imports, err)) != WB_OK) return st;
             if (m->tables[s->table_index].elem != s->elem_type)
                 return INVALID(err, "type mismatch: element segment %u of %s for a table of %s", i,
                                vt_name(s->elem_type), vt_name(m->tables[s->table_index].elem));
         }
         for (uint32_t k = 0; k < s->count; k++)
-            if ((st = check_const(m, &s->items[k], s->elem_type, m->nglobals, err)) != WB_OK)
+            if ((st = check_const(m, &s->items[k], s->elem_type, m->nglobal_imports, err)) != WB_OK)
                 return st;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -143,7 +144,7 @@ static wb_status check_segments(const wa_module *m, wb_error *err) {
         if (s->mode != WA_SEG_ACTIVE) continue;
         if (s->memory_index >= m->nmemories)
             return INVALID(err, "unknown memory %u (data segment %u)", s->memory_index, i);
-        if ((st = check_const(m, &s->offset, WA_I32, m->nglobals, err)) != WB_OK) return st;
+        if ((st = check_const(m, &s->offset, WA_I32, m->nglobal_imports, err)) != WB_OK) return st;
     }
     return WB_OK;
 }
