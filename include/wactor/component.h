@@ -7,6 +7,7 @@
 #define WACTOR_COMPONENT_H
 
 #include "wactor/base.h"
+#include "wactor/rt.h"
 #include "wactor/wasm.h"
 
 #ifdef __cplusplus
@@ -242,6 +243,149 @@ wb_status wc_manifest_parse(const char *text, size_t len, const char *base_dir, 
 wb_status wc_manifest_load(const char *path, wc_manifest **out, wb_error *err);
 void wc_manifest_free(wc_manifest *m);
 const wc_component_spec *wc_manifest_component(const wc_manifest *m, const char *name);
+
+/* ---- the component host -------------------------------------------------- */
+/* A host runs components on an actor system with an engine. It owns the
+ * module cache (modules by content hash), the component definitions (a module
+ * plus capabilities), one record per named component instance (state,
+ * counters and failure reasons that survive restarts) and an event log.
+ * Thread-safe: every function may be called from any thread, except where a
+ * comment says "not from a worker". */
+typedef struct wc_host wc_host;
+
+/* Message tags on the actor runtime (wr_msg.tag). */
+enum {
+    WC_TAG_MESSAGE = 0x57430001u,  /* InterComponent(+WithCorrelation): payload */
+    WC_TAG_INVOKE = 0x57430002u,   /* request: export name, NUL, argument payload */
+    WC_TAG_HEALTH = 0x57430003u,   /* request: HealthCheck, reply HealthStatus */
+    WC_TAG_SHUTDOWN = 0x57430004u, /* graceful stop: cleanup runs, then exit */
+    WC_REPLY_OK = 0,               /* reply tags */
+    WC_REPLY_ERROR = 1,            /* payload: i32 LE guest error code, reason text */
+};
+
+/* Guest-visible status codes (docs/ABI.md, sdk/c/wactor.h). */
+typedef enum wc_code {
+    WC_OK = 0, WC_DENIED = -1, WC_NOT_FOUND = -2, WC_FULL = -3, WC_TIMEOUT = -4,
+    WC_TOO_LARGE = -5, WC_DEAD = -6, WC_INVALID = -7, WC_DECODE = -8, WC_THROTTLED = -9,
+    WC_STATE = -10, WC_NOMEM = -11, WC_UNSUPPORTED = -12, WC_ERROR = -13,
+} wc_code;
+wc_code wc_code_from_status(wb_status st);
+wb_status wc_status_from_code(int32_t code);
+
+typedef enum wc_event_type {
+    WC_EV_TRANSITION = 0, /* lifecycle transition (from, to, reason) */
+    WC_EV_DENIED,         /* a capability check refused a guest call */
+    WC_EV_DEGRADED,       /* health answered Degraded */
+    WC_EV_UNHEALTHY,      /* health answered Unhealthy or did not answer */
+    WC_EV_THROTTLED,      /* send rate limit hit */
+    WC_EV_ERROR_REPLY,    /* handle_message returned non-zero */
+    WC_EV_LATE_REPLY,     /* a reply arrived after its request timed out */
+    WC_EV_LOG,            /* the guest's log import */
+    WC_EV_COUNT_
+} wc_event_type;
+const char *wc_event_name(wc_event_type t);
+
+typedef struct wc_event {
+    wc_event_type type;
+    wr_id id;
+    uint64_t time_ns;
+    wc_state from, to;   /* WC_EV_TRANSITION */
+    wc_fail_kind fail;   /* WC_EV_TRANSITION to FAILED */
+    char component[64];
+    char text[160];
+} wc_event;
+
+/* Sees every event, on the thread that produced it (often a worker): keep it
+ * short and do not call back into the host. */
+typedef void (*wc_event_fn)(void *ud, const wc_event *ev);
+
+typedef struct wc_host_config {
+    wr_system *sys;     /* borrowed; must outlive the host */
+    wa_engine *engine;  /* borrowed; must outlive the host */
+    wc_event_fn on_event; /* may be NULL */
+    void *event_ud;
+    uint32_t event_log; /* events kept for wc_host_events (default 4096) */
+} wc_host_config;
+
+wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err);
+/* After the actor system is shut down (every component has terminated). */
+void wc_host_free(wc_host *h);
+
+/* Defines component `def` from module bytes (cached by content hash: the
+ * same bytes are decoded once) and its capabilities (copied; NULL: none).
+ * Checks the module: it must export a memory and handle_message with the
+ * ABI's types; optional exports must have theirs. WB_EXISTS if def exists. */
+wb_status wc_host_define(wc_host *h, const char *def, const uint8_t *bytes, size_t len,
+                         const wc_caps *caps, wb_error *err);
+wb_status wc_host_define_file(wc_host *h, const char *def, const char *path, const wc_caps *caps,
+                              wb_error *err);
+size_t wc_host_module_count(wc_host *h); /* distinct modules in the cache */
+
+/* Spawns an unsupervised instance of def registered under name. From a
+ * non-worker thread it waits until the instance is Ready (or failed: the
+ * error says why, and nothing stays registered). WB_EXISTS for a taken name. */
+wb_status wc_spawn(wc_host *h, const char *def, const char *name, wr_id *out, wb_error *err);
+
+/* A supervisor child spec for an instance of def named name (the arg points
+ * into the host, which must outlive the supervisor). Fills *out; the
+ * wr_child_spec's strings point into the host too. */
+typedef struct wc_child_opts {
+    wc_restart restart;
+    wc_backoff backoff;   /* zero: immediate restart */
+    uint32_t shutdown_ms; /* cleanup deadline (default 1000) */
+    wc_health_spec health;
+} wc_child_opts;
+wb_status wc_child_spec(wc_host *h, const char *def, const char *name, const wc_child_opts *opts,
+                        wr_child_spec *out, wb_error *err);
+
+/* A reply: ok, payload (owner: the caller, wb_buf_unref) or an error code
+ * and reason. */
+typedef struct wc_reply {
+    bool ok;
+    int32_t code;    /* wc_code when !ok */
+    wb_buf *payload; /* when ok */
+    char reason[192];
+} wc_reply;
+void wc_reply_close(wc_reply *r);
+
+/* Sends an InterComponent message from outside (sender id 0). The payload is
+ * checked (prefix, body) and the size limit of the target applies. */
+wb_status wc_send(wc_host *h, wr_id to, const void *payload, size_t len, wb_error *err);
+/* InterComponentWithCorrelation from outside; waits for the reply or the
+ * timeout (then r->code == WC_TIMEOUT). Not from a worker. */
+wb_status wc_request(wc_host *h, wr_id to, const void *payload, size_t len, uint64_t timeout_ns,
+                     wc_reply *r, wb_error *err);
+/* Invoke: calls export `func` with arguments from a payload (see
+ * wc_values_from_payload); the reply holds the results in the same codec, or
+ * the trap. Not from a worker. */
+wb_status wc_invoke(wc_host *h, wr_id to, const char *func, const void *args, size_t len,
+                    uint64_t timeout_ns, wc_reply *r, wb_error *err);
+
+typedef enum wc_health { WC_HEALTHY = 0, WC_DEGRADED = 1, WC_UNHEALTHY = 2 } wc_health;
+/* HealthCheck: no answer in time is Unhealthy ("no answer"). Not from a worker. */
+wb_status wc_health_check(wc_host *h, wr_id to, uint64_t timeout_ns, wc_health *out,
+                          char *reason, size_t reason_cap, wb_error *err);
+/* Graceful shutdown message: the cleanup export runs (bounded by the
+ * component's shutdown deadline), then the component terminates. */
+wb_status wc_stop(wc_host *h, wr_id to, wb_error *err);
+
+/* What the host knows about a named component instance; survives restarts. */
+typedef struct wc_info {
+    wr_id id;                  /* current incarnation (0 while down) */
+    wc_state state;
+    wc_fail_kind fail;         /* of the last failure */
+    char reason[160];          /* of the last failure */
+    uint32_t incarnations;     /* starts, including restarts */
+    uint32_t failures;
+    uint64_t messages, error_replies, denied, throttled, fuel_used;
+} wc_info;
+wb_status wc_info_get(wc_host *h, const char *name, wc_info *out);
+/* Names of the known instances, in creation order; *n total. */
+size_t wc_host_names(wc_host *h, const char **names, size_t max);
+/* Copies up to max recent events, oldest first; returns how many. */
+size_t wc_host_events(wc_host *h, wc_event *out, size_t max);
+size_t wc_host_count_events(wc_host *h, wc_event_type type, const char *component);
+wr_system *wc_host_system(wc_host *h);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,437 @@
+/* SPDX-License-Identifier: MIT */
+/* The component actor: one WebAssembly instance per actor incarnation. Runs
+ * export calls in fuel slices (WR_YIELD between slices, so a runaway guest
+ * never holds a worker), suspends in request() until the reply, fails with a
+ * categorised reason on a trap or a limit, and runs cleanup on a graceful stop. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "component/host.h"
+
+/* Fuel for init/_initialize/health/cleanup when no per-message limit is set. */
+#define WC_SYNC_FUEL 50000000ull
+
+static void on_transition(void *ud, const wc_transition *t) {
+    wc_actor *a = ud;
+    wc_comp *c = a->comp;
+    atomic_store(&c->state, (int)t->to);
+    if (t->to == WC_STATE_FAILED) {
+        atomic_fetch_add(&c->failures, 1);
+        pthread_mutex_lock(&c->lock);
+        c->fail = t->fail;
+        snprintf(c->reason, sizeof c->reason, "%s", t->reason);
+        pthread_mutex_unlock(&c->lock);
+    }
+    wc__event_transition(c->host, c, a->ctx ? wr_ctx_self(a->ctx) : 0, t);
+}
+
+/* ---- replies ----------------------------------------------------------------- */
+/* Answers the current request (once). ok: payload bytes; else code + reason. */
+wb_status wc__reply(wc_actor *a, bool ok, int32_t code, const void *data, size_t len,
+                    const char *reason) {
+    if (!a->msg_request || a->replied) return WB_STATE;
+    a->replied = true;
+    wb_error err;
+    if (ok) return wr_ctx_reply(a->ctx, &a->req_copy, WC_REPLY_OK, data, len, &err);
+    wb_buf *b = wc__error_payload(code, reason);
+    if (!b) return WB_NOMEM;
+    wb_status st = wr_ctx_reply(a->ctx, &a->req_copy, WC_REPLY_ERROR, b->data, b->len, &err);
+    wb_buf_unref(b);
+    return st;
+}
+
+static void message_clear(wc_actor *a) {
+    wb_buf_unref(a->msg_payload);
+    wb_buf_unref(a->msg_topic);
+    a->msg_payload = a->msg_topic = NULL;
+    a->msg_request = a->replied = false;
+    a->msg_from = 0;
+    a->msg_kind = 0;
+    a->reason[0] = 0;
+}
+
+/* Keeps what the guest may read of msg after the runtime takes it back. */
+static wb_status message_take(wc_actor *a, const wr_msg *msg, int32_t kind) {
+    message_clear(a);
+    size_t len = 0;
+    const void *bytes = wr_msg_bytes(msg, &len);
+    if (msg->payload) a->msg_payload = wb_buf_ref(msg->payload);
+    else if (len && !(a->msg_payload = wb_buf_from(bytes, len))) return WB_NOMEM;
+    if (msg->kind == WR_MSG_PUBLISH) {
+        const char *topic = wr_msg_topic(msg);
+        if (!(a->msg_topic = wb_buf_from(topic, strlen(topic)))) return WB_NOMEM;
+    }
+    a->msg_from = msg->from;
+    a->msg_kind = kind;
+    a->msg_request = msg->kind == WR_MSG_REQUEST;
+    if (a->msg_request) {
+        a->req_copy = *msg;
+        a->req_copy.payload = a->req_copy.meta = NULL;
+        atomic_store_explicit(&a->req_copy.next_, NULL, memory_order_relaxed);
+    }
+    return WB_OK;
+}
+
+/* ---- failing ----------------------------------------------------------------- */
+static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...) {
+    char reason[160];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(reason, sizeof reason, fmt, ap);
+    va_end(ap);
+    wc_lifecycle_fail(&a->lc, kind, "%s", reason);
+    if (a->msg_request && !a->replied) {
+        char text[200];
+        snprintf(text, sizeof text, "component failed: %s: %s", wc_fail_name(kind), reason);
+        wc__reply(a, false, WC_ERROR, NULL, 0, text);
+    }
+    a->call = WC_CALL_NONE;
+    a->suspended = false;
+    char exit_text[200];
+    snprintf(exit_text, sizeof exit_text, "%s: %s", wc_fail_name(kind), reason);
+    wr_ctx_exit(a->ctx, WR_EXIT_ERROR, exit_text);
+}
+
+static void fail_trap(wc_actor *a) {
+    const wa_trap *t = wa_instance_trap(a->inst);
+    fail(a, wc_fail_from_trap(t->kind), "%s", t->message[0] ? t->message : wa_trap_message(t->kind));
+}
+
+/* ---- running calls ------------------------------------------------------------- */
+static uint64_t fuel_used(const wc_actor *a) { return wa_instance_fuel_used(a->inst) - a->call_fuel0; }
+
+/* The fuel for the next slice: the slice size, cut to what the per-message
+ * limit still allows. */
+uint64_t wc__slice_fuel(const wc_actor *a) {
+    const wc_limits *l = &a->comp->def->caps.limits;
+    uint64_t slice = l->fuel_slice;
+    if (l->fuel_per_message) {
+        uint64_t used = fuel_used(a);
+        uint64_t left = used < l->fuel_per_message ? l->fuel_per_message - used : 1;
+        if (left < slice) slice = left;
+    }
+    return slice;
+}
+
+/* Runs a call to completion on this thread (init, health in init, cleanup),
+ * bounded by `budget` fuel and the deadline. Request() is refused meanwhile. */
+static wa_run_status run_sync(wc_actor *a, wa_func *f, uint64_t budget, uint64_t deadline_ns) {
+    const uint64_t slice = 100000;
+    uint64_t start = wa_instance_fuel_used(a->inst);
+    a->no_suspend = true;
+    wa_run_status st = wa_instance_call(a->inst, f, NULL, 0, slice);
+    while (st == WA_RUN_OUT_OF_FUEL && wa_instance_fuel_used(a->inst) - start < budget &&
+           wb_now_ns() < deadline_ns)
+        st = wa_instance_resume(a->inst, slice);
+    a->no_suspend = false;
+    if (st == WA_RUN_OUT_OF_FUEL || st == WA_RUN_SUSPENDED) wa_instance_cancel(a->inst);
+    return st;
+}
+
+static void finish_handle(wc_actor *a) {
+    wc_comp *c = a->comp;
+    wa_value r = wa_i32(0);
+    wa_instance_results(a->inst, &r, 1);
+    atomic_fetch_add(&c->messages, 1);
+    if (r.of.i32 != 0) {
+        atomic_fetch_add(&c->error_replies, 1);
+        char text[192];
+        snprintf(text, sizeof text, "handle_message returned %d%s%s", r.of.i32,
+                 a->reason[0] ? ": " : "", a->reason);
+        wc__event(c->host, WC_EV_ERROR_REPLY, c, wr_ctx_self(a->ctx), "%s", text);
+        wc__reply(a, false, WC_ERROR, NULL, 0, text);
+    } else if (a->msg_request && !a->replied) {
+        wc__reply(a, false, WC_STATE, NULL, 0, "handle_message returned without a reply");
+    }
+}
+
+static void finish_invoke(wc_actor *a) {
+    wa_value res[16];
+    uint32_t n = wa_instance_results(a->inst, res, 16);
+    wb_buf *out = NULL;
+    wb_error err;
+    if (n > 16) {
+        wc__reply(a, false, WC_UNSUPPORTED, NULL, 0, "more than 16 results");
+    } else if (wc_values_to_payload(a->invoke_codec, res, n, &out, &err) != WB_OK) {
+        wc__reply(a, false, wc_code_from_status(err.status), NULL, 0, err.msg);
+    } else {
+        wc__reply(a, true, 0, out->data, out->len, NULL);
+    }
+    wb_buf_unref(out);
+}
+
+/* HealthStatus payload: i32 LE status, then the reason text. */
+static void reply_health(wc_actor *a, int32_t status) {
+    wb_buf *b = wc__error_payload(status, a->reason);
+    if (b) wc__reply(a, true, 0, b->data, b->len, NULL);
+    else wc__reply(a, false, WC_NOMEM, NULL, 0, "out of memory");
+    wb_buf_unref(b);
+}
+
+static void finish_call(wc_actor *a) {
+    wc_call_kind kind = a->call;
+    a->call = WC_CALL_NONE;
+    atomic_fetch_add(&a->comp->fuel_used, fuel_used(a));
+    if (kind == WC_CALL_HANDLE) {
+        finish_handle(a);
+    } else if (kind == WC_CALL_INVOKE) {
+        finish_invoke(a);
+    } else {
+        wa_value r = wa_i32(0);
+        wa_instance_results(a->inst, &r, 1);
+        reply_health(a, r.of.i32 < 0 || r.of.i32 > 2 ? WC_UNHEALTHY : r.of.i32);
+    }
+    message_clear(a);
+}
+
+static wr_turn after_run(wc_actor *a, wa_run_status st) {
+    const wc_limits *l = &a->comp->def->caps.limits;
+    switch (st) {
+    case WA_RUN_DONE:
+        finish_call(a);
+        return WR_OK;
+    case WA_RUN_OUT_OF_FUEL:
+        if (l->fuel_per_message && fuel_used(a) >= l->fuel_per_message) {
+            fail(a, WC_FAIL_FUEL, "message used %llu fuel (limit %llu)",
+                 (unsigned long long)fuel_used(a), (unsigned long long)l->fuel_per_message);
+            return WR_OK;
+        }
+        return WR_YIELD; /* the same message comes back: resume then */
+    case WA_RUN_SUSPENDED:
+        return WR_OK; /* request(): the reply or timeout resumes the call */
+    case WA_RUN_TRAP:
+    default:
+        fail_trap(a);
+        return WR_OK;
+    }
+}
+
+/* ---- starting calls ----------------------------------------------------------- */
+static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
+    if (message_take(a, msg, kind) != WB_OK) {
+        wc__reply(a, false, WC_NOMEM, NULL, 0, "out of memory");
+        message_clear(a);
+        return WR_OK;
+    }
+    size_t len = a->msg_payload ? a->msg_payload->len : 0;
+    wc_codec codec;
+    size_t off;
+    wb_error err;
+    wb_status st = wc_payload_split(a->msg_payload ? a->msg_payload->data : NULL, len, &codec, &off, &err);
+    if (st == WB_OK && len > a->comp->def->caps.limits.max_payload)
+        st = wb_error_set(&err, WB_LIMIT, "payload of %zu bytes over the limit", len);
+    if (st != WB_OK) { /* refused before the guest sees it */
+        wc__reply(a, false, wc_code_from_status(st), NULL, 0, err.msg);
+        message_clear(a);
+        return WR_OK;
+    }
+    wa_value args[4] = {wa_i64((int64_t)msg->from), wa_i32(kind),
+                        wa_i64(a->msg_request ? (int64_t)msg->corr : 0), wa_i32((int32_t)len)};
+    a->call = WC_CALL_HANDLE;
+    a->call_fuel0 = wa_instance_fuel_used(a->inst);
+    return after_run(a, wa_instance_call(a->inst, a->f_handle, args, 4, wc__slice_fuel(a)));
+}
+
+static wr_turn begin_invoke(wc_actor *a, const wr_msg *msg) {
+    if (message_take(a, msg, 0) != WB_OK) return WR_OK;
+    const uint8_t *p = a->msg_payload ? a->msg_payload->data : NULL;
+    size_t len = a->msg_payload ? a->msg_payload->len : 0;
+    const uint8_t *nul = p ? memchr(p, 0, len) : NULL;
+    wa_func *f = nul ? wa_instance_func(a->inst, (const char *)p) : NULL;
+    wb_error err;
+    size_t off;
+    if (!f) {
+        wc__reply(a, false, WC_NOT_FOUND, NULL, 0, "no such exported function");
+    } else {
+        wa_functype ft = wa_func_type(f);
+        wa_value args[16];
+        const uint8_t *ap = nul + 1;
+        size_t alen = len - (size_t)(ap - p);
+        wb_status st = ft.nparams > 16 ? wb_error_set(&err, WB_UNSUPPORTED, "too many parameters")
+                                       : wc_payload_split(ap, alen, &a->invoke_codec, &off, &err);
+        if (st == WB_OK) st = wc_values_from_payload(ap, alen, ft.params, ft.nparams, args, &err);
+        if (st == WB_OK) {
+            a->call = WC_CALL_INVOKE;
+            a->call_fuel0 = wa_instance_fuel_used(a->inst);
+            return after_run(a, wa_instance_call(a->inst, f, args, ft.nparams, wc__slice_fuel(a)));
+        }
+        wc__reply(a, false, wc_code_from_status(st), NULL, 0, err.msg);
+    }
+    message_clear(a);
+    return WR_OK;
+}
+
+static wr_turn begin_health(wc_actor *a, const wr_msg *msg) {
+    if (message_take(a, msg, 0) != WB_OK) return WR_OK;
+    if (!a->f_health) {
+        reply_health(a, WC_HEALTHY);
+        message_clear(a);
+        return WR_OK;
+    }
+    a->call = WC_CALL_HEALTH;
+    a->call_fuel0 = wa_instance_fuel_used(a->inst);
+    return after_run(a, wa_instance_call(a->inst, a->f_health, NULL, 0, wc__slice_fuel(a)));
+}
+
+/* Stopping -> cleanup (bounded) -> Terminated. */
+static void run_cleanup(wc_actor *a) {
+    if (wc_lifecycle_to(&a->lc, WC_STATE_STOPPING, NULL) != WB_OK) return;
+    if (a->f_cleanup && a->inst) {
+        if (wa_instance_busy(a->inst)) wa_instance_cancel(a->inst);
+        uint64_t deadline = wb_now_ns() + (uint64_t)a->comp->opts.shutdown_ms * 1000000ull;
+        wa_run_status st = run_sync(a, a->f_cleanup, WC_SYNC_FUEL, deadline);
+        if (st == WA_RUN_TRAP) {
+            wc_lifecycle_fail(&a->lc, wc_fail_from_trap(wa_instance_trap(a->inst)->kind),
+                              "cleanup: %s", wa_instance_trap(a->inst)->message);
+            return;
+        }
+        if (st != WA_RUN_DONE) {
+            wc_lifecycle_fail(&a->lc, WC_FAIL_TIMEOUT, "cleanup did not finish within %u ms",
+                              a->comp->opts.shutdown_ms);
+            return;
+        }
+    }
+    wc_lifecycle_to(&a->lc, WC_STATE_TERMINATED, NULL);
+}
+
+/* ---- the actor callbacks --------------------------------------------------------- */
+static wb_status start_instance(wc_actor *a, wb_error *err) {
+    wc_comp *c = a->comp;
+    const wc_def *d = c->def;
+    wa_limits lim = {0};
+    lim.max_memory_pages = d->caps.limits.max_memory_pages;
+    lim.max_fuel = d->caps.limits.fuel_total;
+    wb_status st = wa_instance_new(d->module, c->host->linker, &lim, a, &a->inst, err);
+    if (st != WB_OK) {
+        wc_lifecycle_fail(&a->lc, st == WB_TRAP ? WC_FAIL_TRAP : WC_FAIL_LINK, "%s", err->msg);
+        return st;
+    }
+    a->f_handle = wa_instance_func(a->inst, "handle_message");
+    a->f_health = d->has_health ? wa_instance_func(a->inst, "health") : NULL;
+    a->f_cleanup = d->has_cleanup ? wa_instance_func(a->inst, "cleanup") : NULL;
+    uint64_t budget = d->caps.limits.fuel_per_message ? d->caps.limits.fuel_per_message : WC_SYNC_FUEL;
+    const char *names[2] = {d->has_initialize ? "_initialize" : NULL, d->has_init ? "init" : NULL};
+    for (int i = 0; i < 2; i++) {
+        if (!names[i]) continue;
+        wa_run_status rs = run_sync(a, wa_instance_func(a->inst, names[i]), budget, UINT64_MAX);
+        wa_value r = wa_i32(0);
+        if (rs == WA_RUN_DONE && i == 1) wa_instance_results(a->inst, &r, 1);
+        if (rs == WA_RUN_TRAP) {
+            const wa_trap *t = wa_instance_trap(a->inst);
+            wc_lifecycle_fail(&a->lc, wc_fail_from_trap(t->kind), "%s: %s", names[i], t->message);
+        } else if (rs != WA_RUN_DONE) {
+            wc_lifecycle_fail(&a->lc, WC_FAIL_FUEL, "%s used more than %llu fuel", names[i],
+                              (unsigned long long)budget);
+        } else if (r.of.i32 != 0) {
+            wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "init returned %d", r.of.i32);
+        }
+        if (a->lc.state == WC_STATE_FAILED) return wb_error_set(err, WB_STATE, "%s", a->lc.reason);
+    }
+    return WB_OK;
+}
+
+static wb_status actor_init(wr_ctx *ctx, void *arg) {
+    wc_comp *c = arg;
+    wc_actor *a = wr_ctx_state(ctx);
+    wb_error err;
+    a->comp = c;
+    a->ctx = ctx;
+    wc_lifecycle_init(&a->lc, on_transition, a);
+    atomic_fetch_add(&c->incarnations, 1);
+    wc__comp_set_id(c, wr_ctx_self(ctx));
+    atomic_store(&c->state, WC_STATE_CREATING);
+    const wc_limits *l = &c->def->caps.limits;
+    wc_rate_init(&a->rate, l->send_rate, l->send_burst, wb_now_ns());
+    wc_lifecycle_to(&a->lc, WC_STATE_STARTING, NULL);
+    wb_status st = start_instance(a, &err);
+    /* The name becomes visible only once the component can answer. */
+    if (st == WB_OK && (st = wr_register(wr_ctx_system(ctx), c->name, wr_ctx_self(ctx), &err)) != WB_OK)
+        wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "cannot register \"%s\": %s", c->name, err.msg);
+    if (st == WB_OK) wc_lifecycle_to(&a->lc, WC_STATE_READY, NULL);
+    return st;
+}
+
+/* A message while a call is paused: the redelivered message after a fuel
+ * slice, or the reply/timeout a suspended request() waits for. */
+static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
+    if (!a->suspended) return after_run(a, wa_instance_resume(a->inst, wc__slice_fuel(a)));
+    if ((msg->kind == WR_MSG_REPLY || msg->kind == WR_MSG_TIMEOUT) && msg->corr == a->pending_corr) {
+        a->suspended = false;
+        return after_run(a, wc__request_resume(a, msg, wc__slice_fuel(a)));
+    }
+    /* wr_ctx_await keeps other messages aside; anything else is a stray. */
+    wc__event(a->comp->host, WC_EV_LATE_REPLY, a->comp, wr_ctx_self(a->ctx),
+              "message kind %u ignored while waiting for a reply", msg->kind);
+    return WR_OK;
+}
+
+static wr_turn actor_handle(wr_ctx *ctx, const wr_msg *msg) {
+    wc_actor *a = wr_ctx_state(ctx);
+    a->ctx = ctx;
+    if (wc_state_final(a->lc.state)) return WR_OK;
+    if (a->call != WC_CALL_NONE) return continue_call(a, msg);
+    switch (msg->kind) {
+    case WR_MSG_USER:
+        if (msg->tag == WC_TAG_MESSAGE) return begin_handle(a, msg, 1);
+        if (msg->tag == WC_TAG_SHUTDOWN) {
+            run_cleanup(a);
+            wr_ctx_exit(ctx, WR_EXIT_SHUTDOWN, "shutdown requested");
+        }
+        return WR_OK;
+    case WR_MSG_REQUEST:
+        if (msg->tag == WC_TAG_MESSAGE) return begin_handle(a, msg, 2);
+        if (msg->tag == WC_TAG_INVOKE) return begin_invoke(a, msg);
+        if (msg->tag == WC_TAG_HEALTH) return begin_health(a, msg);
+        a->msg_request = true;
+        a->replied = false;
+        a->req_copy = *msg;
+        a->req_copy.payload = a->req_copy.meta = NULL;
+        wc__reply(a, false, WC_UNSUPPORTED, NULL, 0, "unknown request tag");
+        message_clear(a);
+        return WR_OK;
+    case WR_MSG_PUBLISH:
+        return begin_handle(a, msg, 3);
+    case WR_MSG_REPLY:
+    case WR_MSG_TIMEOUT:
+        wc__event(a->comp->host, WC_EV_LATE_REPLY, a->comp, wr_ctx_self(ctx),
+                  "%s for request %llu arrived after it was settled",
+                  msg->kind == WR_MSG_REPLY ? "reply" : "timeout", (unsigned long long)msg->corr);
+        return WR_OK;
+    default:
+        return WR_OK;
+    }
+}
+
+static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
+    wc_actor *a = wr_ctx_state(ctx);
+    wc_comp *c = a->comp;
+    if (!c) return; /* init never ran */
+    a->ctx = ctx;
+    if (!wc_state_final(a->lc.state)) {
+        if (why == WR_EXIT_NORMAL || why == WR_EXIT_SHUTDOWN) run_cleanup(a);
+        else wc_lifecycle_fail(&a->lc, why == WR_EXIT_KILLED ? WC_FAIL_KILLED : WC_FAIL_TRAP, "%s",
+                               text && *text ? text : wr_exit_kind_name(why));
+    }
+    if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
+    message_clear(a);
+    if (atomic_load(&c->id) == wr_ctx_self(ctx)) wc__comp_set_id(c, 0);
+    wa_instance_unref(a->inst);
+    a->inst = NULL;
+}
+
+void wc__actor_spec(wc_comp *c, wr_actor_spec *spec) {
+    memset(spec, 0, sizeof *spec);
+    spec->name = c->name;
+    spec->init = actor_init;
+    spec->handle = actor_handle;
+    spec->terminate = actor_terminate;
+    spec->state_size = sizeof(wc_actor);
+    const wc_limits *l = &c->def->caps.limits;
+    spec->mailbox_capacity = l->mailbox_capacity;
+    spec->mailbox_policy = l->mailbox_policy == WC_MAILBOX_DROP_NEWEST   ? WR_MAILBOX_DROP_NEWEST
+                           : l->mailbox_policy == WC_MAILBOX_DROP_OLDEST ? WR_MAILBOX_DROP_OLDEST
+                                                                         : WR_MAILBOX_ERROR;
+}

@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: MIT */
+/* Private structures of the component host, shared by host.c (registry,
+ * events), actor.c (the component actor), imports.c (the guest's `wactor`
+ * imports) and port.c (calls from outside the actor system). */
+#ifndef WACTOR_COMPONENT_HOST_H
+#define WACTOR_COMPONENT_HOST_H
+
+#include <pthread.h>
+#include <stdatomic.h>
+
+#include "wactor/component.h"
+
+/* A component definition: a module and the capabilities of its instances.
+ * Immutable after wc_host_define; lives until wc_host_free. */
+typedef struct wc_def {
+    char *name;        /* owner: this def */
+    wa_module *module; /* owner: one reference */
+    wc_caps caps;      /* owner: this def */
+    bool has_init, has_health, has_cleanup, has_initialize;
+    struct wc_def *next; /* owner: the host's list */
+} wc_def;
+
+/* One named component instance. Lives until wc_host_free, across restarts:
+ * the actor (wc_actor) is the incarnation, this is the identity. Counters are
+ * atomic (written by the worker running it, read by anyone); `lock` guards
+ * fail/reason. */
+typedef struct wc_comp {
+    struct wc_host *host;
+    wc_def *def;
+    char *name;              /* owner: this record */
+    wc_child_opts opts;
+    wr_actor_spec spec;      /* the actor spec every incarnation uses */
+    _Atomic(wr_id) id;       /* current incarnation, 0 while down */
+    _Atomic(int) state;      /* wc_state of the current incarnation */
+    _Atomic(bool) supervised;
+    atomic_uint incarnations, failures;
+    atomic_uint_fast64_t messages, error_replies, denied, throttled, fuel_used;
+    pthread_mutex_t lock;
+    wc_fail_kind fail;
+    char reason[160];
+    struct wc_comp *next;     /* owner: the host's list (creation order) */
+    struct wc_comp *hnext;    /* the host's id table chain */
+} wc_comp;
+
+/* Which export call is in progress in an actor. */
+typedef enum wc_call_kind { WC_CALL_NONE = 0, WC_CALL_HANDLE, WC_CALL_INVOKE, WC_CALL_HEALTH } wc_call_kind;
+
+/* The actor state of one incarnation (zeroed by the runtime, sized by the
+ * spec). Used only by the worker running the actor. */
+typedef struct wc_actor {
+    wc_comp *comp;
+    wa_instance *inst; /* owner: one reference */
+    wr_ctx *ctx;       /* valid during the current callback only */
+    wc_lifecycle lc;
+    wa_func *f_handle, *f_health, *f_cleanup;
+    wc_rate rate;
+    bool no_suspend;   /* init/cleanup: request() is refused */
+    /* The call in progress (survives fuel slices and suspensions). */
+    wc_call_kind call;
+    bool suspended;        /* inside a host request(), waiting */
+    uint64_t call_fuel0;   /* fuel used by the instance when the call began */
+    /* The message being handled. */
+    wr_id msg_from;
+    int32_t msg_kind;      /* guest kind (WACTOR_KIND_*) */
+    bool msg_request;      /* a reply is owed */
+    bool replied;
+    wr_msg req_copy;       /* header of the request (payload/meta NULL) */
+    wb_buf *msg_payload;   /* owner: one reference (NULL when empty) */
+    wb_buf *msg_topic;     /* owner: one reference (PUBLISH) */
+    wc_codec invoke_codec; /* results are encoded like the arguments */
+    /* The host request() the guest waits in. */
+    uint64_t pending_corr;
+    uint32_t pending_out, pending_cap;
+    char reason[160];      /* guest's set_reason */
+} wc_actor;
+
+struct wc_host {
+    wr_system *sys;
+    wa_engine *engine;
+    wa_linker *linker; /* owner: the host; the `wactor` imports */
+    wc_event_fn on_event;
+    void *event_ud;
+    pthread_mutex_t lock; /* guards everything below */
+    wc_def *defs;
+    wc_comp *comps, **comps_tail;
+    size_t ncomps;
+    wa_module **modules; /* owner: one reference each; distinct content hashes */
+    size_t nmodules, modules_cap;
+    wc_comp **ids; /* id -> comp chains, by id hash */
+    size_t ids_cap;
+    wc_event *events; /* ring */
+    size_t events_cap, events_head, events_len;
+    atomic_uint spawn_seq;
+};
+
+/* host.c */
+void wc__event(wc_host *h, wc_event_type type, const wc_comp *c, wr_id id, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+void wc__event_transition(wc_host *h, const wc_comp *c, wr_id id, const wc_transition *t);
+wc_def *wc__def_find(wc_host *h, const char *name);
+wc_comp *wc__comp_by_id(wc_host *h, wr_id id);
+void wc__comp_set_id(wc_comp *c, wr_id id);
+/* Creates the record for a new named instance; WB_EXISTS if taken. */
+wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child_opts *opts,
+                       wc_comp **out, wb_error *err);
+
+/* actor.c */
+void wc__actor_spec(wc_comp *c, wr_actor_spec *spec);
+/* Answers the current request once: ok with bytes, or an error code+reason. */
+wb_status wc__reply(wc_actor *a, bool ok, int32_t code, const void *data, size_t len,
+                    const char *reason);
+uint64_t wc__slice_fuel(const wc_actor *a);
+
+/* imports.c */
+wb_status wc__imports_define(wa_linker *l, wb_error *err);
+/* Resumes a call suspended in request() with the reply or timeout message. */
+wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
+
+/* Encodes an error reply payload: i32 LE code, then the reason text. */
+wb_buf *wc__error_payload(int32_t code, const char *reason);
+
+#endif

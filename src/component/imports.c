@@ -1,0 +1,306 @@
+/* SPDX-License-Identifier: MIT */
+/* The `wactor` import module: what a component may ask of its host. Every
+ * call is checked against the component's capabilities and limits; a refusal
+ * is a negative code to the guest (and an event), never a trap. */
+#include <stdio.h>
+#include <string.h>
+
+#include "component/host.h"
+
+#define NAME_MAX_ 256
+#define DEFAULT_REQUEST_TIMEOUT_MS 30000
+
+static wc_actor *actor_of(wa_instance *inst) { return wa_instance_user_data(inst); }
+static uint32_t u32(wa_value v) { return (uint32_t)v.of.i32; }
+
+/* Copies a guest string into buf (NUL-terminated); false if out of bounds,
+ * too long or holding a NUL. */
+static bool guest_str(wa_instance *inst, wa_value ptr, wa_value len, char *buf, size_t cap) {
+    uint32_t n = u32(len);
+    if (n >= cap) return false;
+    const char *p = wa_instance_mem_ptr(inst, u32(ptr), n);
+    if (!p || memchr(p, 0, n)) return false;
+    memcpy(buf, p, n);
+    buf[n] = 0;
+    return true;
+}
+
+static int32_t denied(wc_actor *a, const char *fmt, const char *what) {
+    atomic_fetch_add(&a->comp->denied, 1);
+    wc__event(a->comp->host, WC_EV_DENIED, a->comp, wr_ctx_self(a->ctx), fmt, what);
+    return WC_DENIED;
+}
+
+/* Checks an outgoing payload: size limits (ours and the target's), codec,
+ * capability to reach `target`, and the send rate. 0 or a negative code. */
+static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t len) {
+    const wc_caps *caps = &a->comp->def->caps;
+    if (!p) return WC_INVALID;
+    if (len > caps->limits.max_payload) return WC_TOO_LARGE;
+    wb_error err;
+    wb_status st = wc_payload_check(p, len, &err);
+    if (st != WB_OK) return wc_code_from_status(st);
+    wc_comp *tc = wc__comp_by_id(a->comp->host, target);
+    /* Answering whoever wrote to us, or writing to ourselves, needs no grant. */
+    bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) ||
+              (tc && wc_caps_permits(caps, WC_CAP_SEND, tc->name));
+    if (!ok) {
+        char what[96];
+        snprintf(what, sizeof what, "%s", tc ? tc->name : "an actor that is not a component");
+        return denied(a, "send to %s", what);
+    }
+    if (tc && len > tc->def->caps.limits.max_payload) return WC_TOO_LARGE;
+    if (!wc_rate_take(&a->rate, wb_now_ns())) {
+        atomic_fetch_add(&a->comp->throttled, 1);
+        wc__event(a->comp->host, WC_EV_THROTTLED, a->comp, wr_ctx_self(a->ctx),
+                  "send rate limit (%u/s)", caps->limits.send_rate);
+        return WC_THROTTLED;
+    }
+    return WC_OK;
+}
+
+static wa_host_status imp_self(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    res[0] = wa_i64((int64_t)wr_ctx_self(actor_of(inst)->ctx));
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_lookup(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    char name[NAME_MAX_];
+    if (!guest_str(inst, args[0], args[1], name, sizeof name)) {
+        res[0] = wa_i64(WC_INVALID);
+    } else if (!wc_caps_permits(&a->comp->def->caps, WC_CAP_SEND, name)) {
+        res[0] = wa_i64(denied(a, "lookup of %s", name));
+    } else {
+        wr_id id = wr_lookup(wr_ctx_system(a->ctx), name);
+        res[0] = wa_i64(id ? (int64_t)id : WC_NOT_FOUND);
+    }
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_send(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    wr_id to = (wr_id)args[0].of.i64;
+    const uint8_t *p = wa_instance_mem_ptr(inst, u32(args[1]), u32(args[2]));
+    int32_t code = check_send(a, to, p, u32(args[2]));
+    if (code == WC_OK) {
+        wb_error err;
+        code = wc_code_from_status(wr_ctx_send(a->ctx, to, WC_TAG_MESSAGE, p, u32(args[2]), &err));
+    }
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_publish(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    const wc_caps *caps = &a->comp->def->caps;
+    char topic[NAME_MAX_];
+    const uint8_t *p = wa_instance_mem_ptr(inst, u32(args[2]), u32(args[3]));
+    uint32_t len = u32(args[3]);
+    wb_error err;
+    int32_t code = WC_OK;
+    if (!guest_str(inst, args[0], args[1], topic, sizeof topic) || !p ||
+        !wr_topic_valid(topic, false))
+        code = WC_INVALID;
+    else if (!wc_caps_permits(caps, WC_CAP_PUBLISH, topic))
+        code = denied(a, "publish to %s", topic);
+    else if (len > caps->limits.max_payload)
+        code = WC_TOO_LARGE;
+    else if (wc_payload_check(p, len, &err) != WB_OK)
+        code = wc_code_from_status(err.status);
+    else if (!wc_rate_take(&a->rate, wb_now_ns()))
+        code = WC_THROTTLED;
+    else
+        code = wc_code_from_status(wr_publish(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), topic,
+                                              WC_TAG_MESSAGE, p, len, NULL, &err));
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_subscribe(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    char pat[NAME_MAX_];
+    wb_error err;
+    int32_t code;
+    if (!guest_str(inst, args[0], args[1], pat, sizeof pat) || wc_pattern_check(pat, &err) != WB_OK)
+        code = WC_INVALID;
+    /* The subscription, read as a subject, must fall under a granted pattern:
+     * "metrics.#" allows "metrics.*" and "metrics.cpu", not "#". */
+    else if (!wc_caps_permits(&a->comp->def->caps, WC_CAP_SUBSCRIBE, pat))
+        code = denied(a, "subscribe to %s", pat);
+    else
+        code = wc_code_from_status(wr_subscribe(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), pat, &err));
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_request(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    wr_id to = (wr_id)args[0].of.i64;
+    uint32_t len = u32(args[2]), out = u32(args[3]), cap = u32(args[4]);
+    int32_t timeout_ms = args[5].of.i32;
+    const uint8_t *p = wa_instance_mem_ptr(inst, u32(args[1]), len);
+    int32_t code = a->no_suspend ? WC_STATE : WC_OK;
+    if (code == WC_OK && !wa_instance_mem_ptr(inst, out, cap)) code = WC_INVALID;
+    if (code == WC_OK) code = check_send(a, to, p, len);
+    uint64_t corr = 0;
+    if (code == WC_OK) {
+        wb_error err;
+        uint64_t ms = timeout_ms > 0 ? (uint64_t)timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
+        code = wc_code_from_status(
+            wr_ctx_request(a->ctx, to, WC_TAG_MESSAGE, p, len, ms * 1000000ull, &corr, &err));
+    }
+    if (code != WC_OK) {
+        res[0] = wa_i32(code);
+        return WA_HOST_OK;
+    }
+    /* The guest waits; its worker goes on with other actors. */
+    wr_ctx_await(a->ctx, corr);
+    a->pending_corr = corr;
+    a->pending_out = out;
+    a->pending_cap = cap;
+    a->suspended = true;
+    return WA_HOST_SUSPEND;
+}
+
+wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel) {
+    int32_t r;
+    size_t len = 0;
+    const uint8_t *b = wr_msg_bytes(msg, &len);
+    if (msg->kind == WR_MSG_TIMEOUT) {
+        r = WC_TIMEOUT;
+    } else if (msg->tag == WC_REPLY_OK) {
+        size_t n = len < a->pending_cap ? len : a->pending_cap;
+        if (n) wa_instance_mem_write(a->inst, a->pending_out, b, n);
+        r = len > INT32_MAX ? WC_TOO_LARGE : (int32_t)len;
+    } else {
+        r = WC_ERROR;
+        if (len >= 4) {
+            int32_t code = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+                                     (uint32_t)b[3] << 24);
+            if (code < 0) r = code;
+        }
+    }
+    wa_value v = wa_i32(r);
+    return wa_instance_resume_host(a->inst, &v, 1, fuel);
+}
+
+static wa_host_status imp_reply(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    uint32_t len = u32(args[2]);
+    const uint8_t *p = wa_instance_mem_ptr(inst, u32(args[1]), len);
+    wb_error err;
+    int32_t code = WC_OK;
+    if (!p) code = WC_INVALID;
+    else if (!a->msg_request || a->replied || (uint64_t)args[0].of.i64 != a->req_copy.corr) code = WC_STATE;
+    else if (len > a->comp->def->caps.limits.max_payload) code = WC_TOO_LARGE;
+    else if (wc_payload_check(p, len, &err) != WB_OK) code = wc_code_from_status(err.status);
+    else code = wc_code_from_status(wc__reply(a, true, 0, p, len, NULL));
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+/* Copies min(cap, len) bytes of buf to guest memory at dst; the count. */
+static int32_t copy_out(wa_instance *inst, const wb_buf *buf, wa_value dst, wa_value cap) {
+    size_t len = buf ? buf->len : 0, n = u32(cap) < len ? u32(cap) : len;
+    if (!wa_instance_mem_ptr(inst, u32(dst), n)) return WC_INVALID;
+    if (n) wa_instance_mem_write(inst, u32(dst), buf->data, n);
+    return (int32_t)n;
+}
+
+static wa_host_status imp_msg_read(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    res[0] = wa_i32(copy_out(inst, actor_of(inst)->msg_payload, args[0], args[1]));
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_msg_topic(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    res[0] = wa_i32(copy_out(inst, actor_of(inst)->msg_topic, args[0], args[1]));
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    wc_host *h = a->comp->host;
+    char def_name[NAME_MAX_], name[NAME_MAX_ + 80];
+    wc_def *d = NULL;
+    int64_t r;
+    if (!guest_str(inst, args[0], args[1], def_name, sizeof def_name)) r = WC_INVALID;
+    else if (!a->comp->def->caps.spawn) r = denied(a, "spawn of %s", def_name);
+    else if (!(d = wc__def_find(h, def_name))) r = WC_NOT_FOUND;
+    else {
+        snprintf(name, sizeof name, "%s/%s#%u", a->comp->name, def_name,
+                 atomic_fetch_add(&h->spawn_seq, 1) + 1);
+        wc_comp *c = NULL;
+        wb_error err;
+        wr_id id = 0;
+        wb_status st = wc__comp_new(h, d, name, NULL, &c, &err);
+        if (st == WB_OK) st = wr_ctx_spawn(a->ctx, &c->spec, c, 0, &id, NULL, &err);
+        r = st == WB_OK ? (int64_t)id : wc_code_from_status(st);
+    }
+    res[0] = wa_i64(r);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_log(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    uint32_t len = u32(args[2]);
+    if (len > 1000) len = 1000;
+    const char *p = wa_instance_mem_ptr(inst, u32(args[1]), len);
+    if (!p) return WA_HOST_OK;
+    wb_log_level lvl = args[0].of.i32 <= 0 ? WB_LOG_ERROR : args[0].of.i32 == 1 ? WB_LOG_WARN
+                     : args[0].of.i32 == 2 ? WB_LOG_INFO : WB_LOG_DEBUG;
+    wc__event(a->comp->host, WC_EV_LOG, a->comp, wr_ctx_self(a->ctx), "%.*s", (int)len, p);
+    if (wb_log_enabled(lvl)) wb_log(lvl, "[%s] %.*s", a->comp->name, (int)len, p);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_now_ns(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    res[0] = wa_i64((int64_t)wb_now_ns());
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_set_reason(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    uint32_t len = u32(args[1]);
+    if (len >= sizeof a->reason) len = sizeof a->reason - 1;
+    const char *p = wa_instance_mem_ptr(inst, u32(args[0]), len);
+    if (!p) return WA_HOST_OK;
+    memcpy(a->reason, p, len);
+    a->reason[len] = 0;
+    return WA_HOST_OK;
+}
+
+#define I32 WA_I32
+#define I64 WA_I64
+static const struct {
+    const char *name;
+    wa_host_fn fn;
+    uint8_t np, nr;
+    wa_valtype params[6], results[1];
+} imports[] = {
+    {"self", imp_self, 0, 1, {0}, {I64}},
+    {"lookup", imp_lookup, 2, 1, {I32, I32}, {I64}},
+    {"send", imp_send, 3, 1, {I64, I32, I32}, {I32}},
+    {"publish", imp_publish, 4, 1, {I32, I32, I32, I32}, {I32}},
+    {"subscribe", imp_subscribe, 2, 1, {I32, I32}, {I32}},
+    {"request", imp_request, 6, 1, {I64, I32, I32, I32, I32, I32}, {I32}},
+    {"reply", imp_reply, 3, 1, {I64, I32, I32}, {I32}},
+    {"msg_read", imp_msg_read, 2, 1, {I32, I32}, {I32}},
+    {"msg_topic", imp_msg_topic, 2, 1, {I32, I32}, {I32}},
+    {"spawn", imp_spawn, 2, 1, {I32, I32}, {I64}},
+    {"log", imp_log, 3, 0, {I32, I32, I32}, {0}},
+    {"now_ns", imp_now_ns, 0, 1, {0}, {I64}},
+    {"set_reason", imp_set_reason, 2, 0, {I32, I32}, {0}},
+};
+#undef I32
+#undef I64
+
+wb_status wc__imports_define(wa_linker *l, wb_error *err) {
+    for (size_t i = 0; i < WB_ARRAY_LEN(imports); i++) {
+        wb_status st = wa_linker_define_func(l, "wactor", imports[i].name, imports[i].params,
+                                             imports[i].np, imports[i].results, imports[i].nr,
+                                             imports[i].fn, NULL);
+        if (st != WB_OK) return wb_error_set(err, st, "cannot define wactor.%s", imports[i].name);
+    }
+    return WB_OK;
+}
