@@ -265,6 +265,8 @@ wa_module *wa_instance_module(const wa_instance *inst);
 
 /* Exports by name; NULL / WB_NOT_FOUND when absent or of another kind. */
 wa_func *wa_instance_func(wa_instance *inst, const char *name);
+/* Same for a name of `len` bytes that may hold NUL. */
+wa_func *wa_instance_func_n(wa_instance *inst, const char *name, size_t len);
 wa_functype wa_func_type(const wa_func *f);
 wb_status wa_instance_global_get(wa_instance *inst, const char *name, wa_value *out);
 wb_status wa_instance_global_set(wa_instance *inst, const char *name, wa_value v);

@@ -461,7 +461,8 @@ static void br_table(comp *c, const wa_instr *in) {
         c->bad = true;
         return;
     }
-    if (f0->kind == F_FUNC) flush_top(c, f0->nresults + 1);
+    /* stubs must not materialize lazy values: another stub may run instead */
+    flush_top(c, label_arity(f0) + 1);
     uint32_t idx = use_top(c, 0);
     pop(c, 1);
     emit_op(c, WA_IR_JTAB);

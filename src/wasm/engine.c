@@ -22,6 +22,8 @@ wa_engine *wa_engine_new(const wa_engine_config *cfg) {
 
 void wa_engine_free(wa_engine *e) {
     if (!e) return;
+    for (uint32_t i = 0; i < e->nzombies; i++) wa_instance_unref(e->zombies[i]);
+    wb_free(&e->alloc, e->zombies, (size_t)e->zombies_cap * sizeof *e->zombies, WB_TAG_GENERIC);
     wa__engine_pool_drain(e);
     pthread_mutex_destroy(&e->pool_lock);
     wb_allocator a = e->alloc;

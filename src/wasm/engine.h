@@ -20,6 +20,11 @@ struct wa_engine {
     pthread_mutex_t pool_lock; /* guards the pool: instances die on any thread */
     wa_pool_block *pool;       /* owner: this; [memory_pool_max] */
     uint32_t pool_len;
+    /* Instances whose instantiation failed after putting their functions
+     * into an imported table: the table may still call them, so they live
+     * until the engine goes. Guarded by pool_lock. */
+    wa_instance **zombies; /* owner: this (array and references) */
+    uint32_t nzombies, zombies_cap;
 };
 
 #endif

@@ -214,6 +214,30 @@ static wb_status apply_segments(wa_instance *inst, wb_error *err) {
     return WB_OK;
 }
 
+/* Keeps a failed instance alive when its functions may sit in a table
+ * another instance uses (the spec keeps such partial effects). */
+static bool park_zombie(wa_instance *inst) {
+    wa_engine *e = inst->engine;
+    if (inst->module->ntable_imports == 0) return false;
+    bool ok = false;
+    pthread_mutex_lock(&e->pool_lock);
+    if (e->nzombies == e->zombies_cap) {
+        uint32_t n = e->zombies_cap ? e->zombies_cap * 2 : 8;
+        wa_instance **z = wb_realloc(&e->alloc, e->zombies, (size_t)e->zombies_cap * sizeof *z,
+                                     (size_t)n * sizeof *z, WB_TAG_GENERIC);
+        if (z) {
+            e->zombies = z;
+            e->zombies_cap = n;
+        }
+    }
+    if (e->nzombies < e->zombies_cap) {
+        e->zombies[e->nzombies++] = inst;
+        ok = true;
+    }
+    pthread_mutex_unlock(&e->pool_lock);
+    return ok;
+}
+
 static wb_status run_start(wa_instance *inst, wb_error *err) {
     const wa_module *m = inst->module;
     if (!m->has_start) return WB_OK;
@@ -250,10 +274,11 @@ wb_status wa_instance_new(wa_module *m, wa_linker *l, const wa_limits *limits, v
         st = wb_error_set(err, WB_NOMEM, "out of memory");
     if (st == WB_OK) st = link_imports(inst, l, err);
     if (st == WB_OK) st = define_objects(inst, err);
+    bool linked = st == WB_OK;
     if (st == WB_OK) st = apply_segments(inst, err);
     if (st == WB_OK) st = run_start(inst, err);
     if (st != WB_OK) {
-        instance_free(inst);
+        if (!linked || st == WB_NOMEM || !park_zombie(inst)) instance_free(inst);
         return st;
     }
     *out = inst;
@@ -264,14 +289,23 @@ void *wa_instance_user_data(const wa_instance *inst) { return inst->user_data; }
 void wa_instance_set_user_data(wa_instance *inst, void *ud) { inst->user_data = ud; }
 wa_module *wa_instance_module(const wa_instance *inst) { return inst->module; }
 
-static const wa_export *find_export(const wa_instance *inst, const char *name, wa_extern_kind kind) {
+static const wa_export *find_export_n(const wa_instance *inst, const char *name, size_t len,
+                                      wa_extern_kind kind) {
     const wa_module *m = inst->module;
-    size_t len = strlen(name);
     for (uint32_t i = 0; i < m->nexports; i++) {
         const wa_export *x = &m->exports[i];
         if (x->kind == kind && x->name.len == len && memcmp(x->name.str, name, len) == 0) return x;
     }
     return NULL;
+}
+
+static const wa_export *find_export(const wa_instance *inst, const char *name, wa_extern_kind kind) {
+    return find_export_n(inst, name, strlen(name), kind);
+}
+
+wa_func *wa_instance_func_n(wa_instance *inst, const char *name, size_t len) {
+    const wa_export *x = find_export_n(inst, name, len, WA_EXTERN_FUNC);
+    return x ? inst->funcs[x->index] : NULL;
 }
 
 wa_func *wa_instance_func(wa_instance *inst, const char *name) {
@@ -344,10 +378,7 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
         inst->pc = NULL;
         inst->host_args = 0;
         inst->host_func = f;
-        wa_host_status hs = f->host(inst, args, NULL, f->ud);
-        (void)hs;
-        inst->state = WA_STATE_IDLE;
-        return call_error(inst, "host functions cannot be called directly");
+        return wa__run_host(inst, f);
     }
     inst->nframes = 0;
     inst->frames[inst->nframes++] = (wa_frame){NULL, f->inst, NULL, 0};
@@ -375,6 +406,10 @@ wa_run_status wa_instance_resume_host(wa_instance *inst, const wa_value *results
     for (uint32_t i = 0; i < nresults; i++)
         inst->stack[inst->host_args + i] = wa__value_to_slot(results[i]);
     inst->state = WA_STATE_RUNNING;
+    if (!inst->pc) {
+        inst->state = WA_STATE_IDLE; /* the suspended host function was the whole call */
+        return WA_RUN_DONE;
+    }
     return wa__run(inst, fuel);
 }
 

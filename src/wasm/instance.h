@@ -101,6 +101,8 @@ struct wa_instance {
 
 /* interp.c */
 wa_run_status wa__run(wa_instance *inst, uint64_t slice);
+/* A call whose entry is a host function (args in inst->stack). */
+wa_run_status wa__run_host(wa_instance *inst, const wa_func *f);
 void wa__set_trap(wa_instance *inst, wa_trap_kind kind, const char *detail);
 
 /* value.c: slot <-> typed value */

@@ -58,6 +58,10 @@ static inline double fmax_f64(double a, double b) {
     return a > b ? a : b;
 }
 
+/* Rounding functions may pass a signalling NaN through; wasm wants it quiet. */
+static inline float quiet32(float (*fn)(float), float a) { return isnan(a) ? a + a : fn(a); }
+static inline double quiet64(double (*fn)(double), double a) { return isnan(a) ? a + a : fn(a); }
+
 void wa__set_trap(wa_instance *inst, wa_trap_kind kind, const char *detail) {
     inst->trap.kind = kind;
     inst->trap.exit_code = 0;
@@ -451,10 +455,10 @@ dispatch:
     CASE(F32_ABS) { WU32(1, RU32(2) & ~0x80000000u); NEXT(3); }
     CASE(F32_NEG) { WU32(1, RU32(2) ^ 0x80000000u); NEXT(3); }
     CASE(F32_COPYSIGN) { WU32(1, (RU32(2) & ~0x80000000u) | (RU32(3) & 0x80000000u)); NEXT(4); }
-    CASE(F32_CEIL) { WF32(1, ceilf(RF32(2))); NEXT(3); }
-    CASE(F32_FLOOR) { WF32(1, floorf(RF32(2))); NEXT(3); }
-    CASE(F32_TRUNC) { WF32(1, truncf(RF32(2))); NEXT(3); }
-    CASE(F32_NEAREST) { WF32(1, rintf(RF32(2))); NEXT(3); }
+    CASE(F32_CEIL) { WF32(1, quiet32(ceilf, RF32(2))); NEXT(3); }
+    CASE(F32_FLOOR) { WF32(1, quiet32(floorf, RF32(2))); NEXT(3); }
+    CASE(F32_TRUNC) { WF32(1, quiet32(truncf, RF32(2))); NEXT(3); }
+    CASE(F32_NEAREST) { WF32(1, quiet32(rintf, RF32(2))); NEXT(3); }
     CASE(F32_SQRT) { WF32(1, sqrtf(RF32(2))); NEXT(3); }
     CASE(F32_ADD) { float a = RF32(2), b = RF32(3); WF32(1, a + b); NEXT(4); }
     CASE(F32_SUB) { float a = RF32(2), b = RF32(3); WF32(1, a - b); NEXT(4); }
@@ -471,10 +475,10 @@ dispatch:
     CASE(F64_ABS) { WU64(1, RU64(2) & ~0x8000000000000000ull); NEXT(3); }
     CASE(F64_NEG) { WU64(1, RU64(2) ^ 0x8000000000000000ull); NEXT(3); }
     CASE(F64_COPYSIGN) { WU64(1, (RU64(2) & ~0x8000000000000000ull) | (RU64(3) & 0x8000000000000000ull)); NEXT(4); }
-    CASE(F64_CEIL) { WF64(1, ceil(RF64(2))); NEXT(3); }
-    CASE(F64_FLOOR) { WF64(1, floor(RF64(2))); NEXT(3); }
-    CASE(F64_TRUNC) { WF64(1, trunc(RF64(2))); NEXT(3); }
-    CASE(F64_NEAREST) { WF64(1, rint(RF64(2))); NEXT(3); }
+    CASE(F64_CEIL) { WF64(1, quiet64(ceil, RF64(2))); NEXT(3); }
+    CASE(F64_FLOOR) { WF64(1, quiet64(floor, RF64(2))); NEXT(3); }
+    CASE(F64_TRUNC) { WF64(1, quiet64(trunc, RF64(2))); NEXT(3); }
+    CASE(F64_NEAREST) { WF64(1, quiet64(rint, RF64(2))); NEXT(3); }
     CASE(F64_SQRT) { WF64(1, sqrt(RF64(2))); NEXT(3); }
     CASE(F64_ADD) { double a = RF64(2), b = RF64(3); WF64(1, a + b); NEXT(4); }
     CASE(F64_SUB) { double a = RF64(2), b = RF64(3); WF64(1, a - b); NEXT(4); }
@@ -665,4 +669,16 @@ wa_run_status wa__run(wa_instance *inst, uint64_t slice) {
         }
     }
     return run(inst, budget, lifetime_bound, NULL);
+}
+
+wa_run_status wa__run_host(wa_instance *inst, const wa_func *f) {
+    inst->trap.kind = WA_TRAP_NONE;
+    wa_host_status hs = call_host(inst, f, inst->stack);
+    if (hs == WA_HOST_SUSPEND) {
+        inst->state = WA_STATE_HOST;
+        return WA_RUN_SUSPENDED;
+    }
+    inst->state = WA_STATE_IDLE;
+    inst->fuel_used += 1;
+    return hs == WA_HOST_OK ? WA_RUN_DONE : WA_RUN_TRAP;
 }
