@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/* Private layout of the actor runtime, shared by the files of src/rt. */
+#ifndef WACTOR_RT_PRIVATE_H
+#define WACTOR_RT_PRIVATE_H
+
+#include <pthread.h>
+
+#include "base/queue.h"
+#include "wactor/rt.h"
+
+/* Private message kinds (signals) live above the public ones. */
+enum {
+    WR__SIG_INIT = 64, /* first message of a new incarnation; data = spawn block */
+    WR__SIG_LINK,      /* from wants a link */
+    WR__SIG_UNLINK,
+    WR__SIG_EXIT,      /* exit signal from a link or wr_exit; tag = kind, meta = text */
+    WR__SIG_MONITOR,   /* from monitors us with ref corr */
+    WR__SIG_DEMONITOR,
+    WR__SIG_UNPARK,    /* backpressure target has room again */
+    WR__SIG_WAKE,      /* only schedules the actor (urgent stop was flagged) */
+    WR__SIG_KILL,      /* turned into an urgent stop (tag = kind) at delivery; timers use it */
+};
+
+/* Message flags. */
+enum {
+    WR__MF_NO_EVENT = 1, /* a dead letter of this message emits no event */
+    WR__MF_DIRECT = 2,   /* exit signal from wr_exit, not from a link */
+    WR__MF_NOWAIT = 4,   /* never block the sender on a full WAIT mailbox */
+};
+
+/* Parking modes of an actor (owner: the actor's runner). */
+enum { WR__PARK_NONE = 0, WR__PARK_AWAIT, WR__PARK_BACKPRESSURE };
+
+typedef struct wr__link {
+    struct wr__link *next; /* owner: the list holding it */
+    wr_id peer;
+    uint64_t ref; /* monitor ref / request corr; 0 for links */
+    uint64_t timer;
+} wr__link;
+
+typedef struct wr__waiter {
+    struct wr__waiter *next; /* owner: the waiters stack */
+    wr_id id;
+} wr__waiter;
+
+/* One incarnation: callbacks plus the user state, one allocation.
+ * owner: the actor's runner; freed when the actor exits. */
+typedef struct wr__life {
+    wr_actor_spec spec;
+    size_t size; /* bytes of this block */
+    char name[32];
+    _Alignas(16) unsigned char state[];
+} wr__life;
+
+/* A slot of the actor table. Slots live in pages that are freed only with the
+ * system; an incarnation is bound to a slot by its generation. Fields above
+ * `head` are touched by any thread (atomics); the rest belong to whichever
+ * worker currently runs the slot (the scheduling protocol guarantees one). */
+typedef struct wr__actor {
+    /* -- producers (any thread) -- */
+    _Atomic(wr_msg *) tail;      /* mailbox producer end (Vyukov MPSC) */
+    _Atomic int64_t count;       /* work units pushed minus accounted; 0->1 schedules */
+    _Atomic uint64_t id;         /* live incarnation id, 0 when none */
+    _Atomic uint32_t capacity;   /* 0 = unbounded */
+    _Atomic uint32_t policy;     /* enum wr_mailbox_policy */
+    _Atomic uint64_t stop_id;    /* incarnation asked to stop urgently */
+    _Atomic uint32_t stop_kind;  /* wr_exit_kind of that stop */
+    _Atomic uint32_t next_free;  /* freelist link (index+1) */
+    _Atomic(wr__waiter *) waiters; /* senders parked on our full mailbox */
+    _Atomic uint64_t msgs_in, msgs_out, drops, hwm, restarts;
+    _Atomic(char *) reg_name;    /* owner: registry (guarded by its lock) */
+    _Atomic uint32_t nsubs;      /* broker subscriptions */
+    /* -- the runner (one worker at a time) -- */
+    _Alignas(64) wr_msg *head;   /* mailbox consumer end */
+    struct wr__actor *runq_next; /* owner: the run queue holding it */
+    wr_id self;                  /* incarnation being run, 0 when dead */
+    wr__life *life;              /* owner: this actor */
+    wr__link *links;             /* owner: this actor */
+    wr__link *monitors;          /* actors we monitor (ref, peer); owner: this actor */
+    wr__link *watchers;          /* actors monitoring us; owner: this actor */
+    wr__link *pending;           /* open requests (ref=corr, timer); owner: this actor */
+    wr_msg *saved_head, *saved_tail; /* owner: this actor; deferred while parked */
+    wr_msg *current;             /* owner: this actor; message of a WR_YIELD */
+    uint64_t await_corr;
+    uint32_t idx;
+    uint32_t gen;                /* owner: the spawner holding the free slot */
+    uint32_t budget;
+    uint8_t park;
+    bool trap_exit;
+    bool token;                  /* holds a self work unit in count */
+    wr_msg stub;                 /* Vyukov stub node */
+} wr__actor;
+
+typedef struct wr__worker {
+    wr_system *sys;
+    unsigned index;
+    pthread_t thread;
+    /* run queue: spinlocked FIFO, pushed by anyone, stolen from by idle workers */
+    _Alignas(64) atomic_int lock;
+    wr__actor *rq_head, *rq_tail; /* guarded by lock */
+    _Atomic uint32_t rq_len;
+    _Alignas(64) _Atomic int parked; /* futex word: 1 while asleep */
+    /* owner: this worker's thread */
+    _Alignas(64) _Atomic(wr__actor *) running;
+    _Atomic(wr__actor *) next; /* run-next slot: woken by this worker, not stealable */
+    uint32_t front_streak;
+    wr_msg *cache;    /* free envelopes; owner: this worker */
+    uint32_t ncache;
+    uint64_t corr_next;
+} wr__worker;
+
+typedef struct wr__timers wr__timers;
+typedef struct wr__registry wr__registry;
+typedef struct wr__broker wr__broker;
+typedef struct wr__events wr__events;
+typedef struct wr__sups wr__sups;
+
+struct wr_system {
+    wr_config cfg;
+    wb_allocator alloc;
+    unsigned nworkers;
+    wr__worker *workers; /* owner: system */
+    /* actor table */
+    _Atomic(wr__actor *) *pages; /* owner: system; npages entries */
+    void **raw_pages;             /* owner: system; unaligned blocks of pages */
+    uint32_t npages;
+    pthread_mutex_t grow_lock;
+    _Atomic uint32_t pages_used;
+    _Atomic uint64_t free_head; /* tag<<32 | (index+1) Treiber stack */
+    /* scheduling */
+    _Atomic uint32_t nparked, nspinning;
+    _Atomic uint32_t rr; /* round robin for pushes from outside */
+    _Atomic bool stop_workers;
+    _Atomic bool stopping;  /* shutdown began: no spawn/send from outside */
+    _Atomic bool halting;   /* actors are being stopped: no restarts */
+    _Atomic uint64_t corr_ext;
+    /* counters */
+    _Atomic uint64_t live, spawned, exited, dead_letters, drops, restarts;
+    wr__timers *timers;     /* owner: system */
+    wr__registry *registry; /* owner: system */
+    wr__broker *broker;     /* owner: system */
+    wr__events *events;     /* owner: system */
+    wr__sups *sups;         /* owner: system */
+    bool shut_down;
+};
+
+struct wr_ctx {
+    wr_system *sys;
+    wr__worker *w;
+    wr__actor *a;
+    const wr_msg *msg;
+    bool exiting;
+    uint8_t exit_kind;
+    uint64_t bp_target; /* parked on this target's full mailbox */
+    char exit_text[200];
+};
+
+/* ---- actor table (actor.c) ---- */
+wr__actor *wr__slot(wr_system *sys, wr_id id); /* slot of id's index, or NULL */
+wr__actor *wr__live(wr_system *sys, wr_id id); /* slot if id is live, else NULL */
+wb_status wr__table_init(wr_system *sys, wb_error *err);
+void wr__table_free(wr_system *sys);
+/* link_to: the child starts linked to it; send_link also makes link_to's side
+ * of the link by a signal (when link_to is not the caller's own actor). */
+wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id link_to,
+                    bool send_link, wr_id monitor_by, uint64_t mon_ref, uint64_t restarts,
+                    wr_id *out, wb_error *err);
+void wr__run_turn(wr__worker *w, wr__actor *a);
+void wr__slot_release(wr_system *sys, wr__actor *a);
+bool wr__list_has(wr__link *l, wr_id peer);
+wb_status wr__list_add(wr_system *sys, wr__link **list, wr_id peer, uint64_t ref);
+bool wr__list_remove(wr_system *sys, wr__link **list, wr_id peer, uint64_t ref, wr__link **out);
+void wr__list_free(wr_system *sys, wr__link **list);
+void wr__stop_all(wr_system *sys);
+
+/* ---- messages and mailboxes (mailbox.c) ---- */
+wr_msg *wr__msg_new(wr_system *sys);
+void wr__msg_free(wr_system *sys, wr_msg *m);
+wb_status wr__msg_fill(wr_system *sys, wr_msg *m, const void *data, size_t len);
+wr_msg *wr__msg_clone(wr_system *sys, const wr_msg *m);
+wb_buf *wr__text(const char *s);
+void wr__mailbox_init(wr__actor *a);
+void wr__mailbox_push(wr_system *sys, wr__actor *a, wr_msg *m);
+/* Pops one message; NULL when empty or when a push is half done. */
+wr_msg *wr__mailbox_pop(wr__actor *a);
+/* Routes m to m->to: live check, bounded policies, push. Consumes m always.
+ * sender may be NULL (outside a handler). */
+wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err);
+/* Pushes a signal regardless of liveness (dead targets answer or drop it). */
+void wr__signal(wr_system *sys, wr_id from, wr_id to, uint16_t kind, uint32_t tag,
+                uint64_t corr, const char *text);
+void wr__dead_letter(wr_system *sys, wr_msg *m);
+
+/* ---- scheduler (sched.c) ---- */
+wr__worker *wr__current_worker(wr_system *sys);
+void wr__schedule(wr_system *sys, wr__actor *a);
+void wr__requeue(wr__worker *w, wr__actor *a);
+wb_status wr__sched_start(wr_system *sys, wb_error *err);
+void wr__sched_stop(wr_system *sys);
+bool wr__sched_idle(wr_system *sys);
+uint64_t wr__corr_new(wr_system *sys);
+
+/* ---- timers (timer.c) ---- */
+wb_status wr__timers_new(wr_system *sys, wb_error *err);
+void wr__timers_stop(wr_system *sys);
+void wr__timers_free(wr_system *sys);
+/* Takes ownership of tmpl (sent, cloned for intervals). */
+wb_status wr__timer_cancel(wr_system *sys, uint64_t id);
+wb_status wr__timer_add(wr_system *sys, wr_msg *tmpl, uint64_t delay_ns, uint64_t period_ns,
+                        uint64_t *id, wb_error *err);
+
+/* ---- registry, broker, events, supervisors ---- */
+wb_status wr__registry_new(wr_system *sys);
+void wr__registry_free(wr_system *sys);
+void wr__registry_drop(wr_system *sys, wr__actor *a, wr_id id);
+wb_status wr__broker_new(wr_system *sys);
+void wr__broker_free(wr_system *sys);
+void wr__broker_drop(wr_system *sys, wr_id id);
+wb_status wr__events_new(wr_system *sys);
+void wr__events_free(wr_system *sys);
+void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uint32_t aux);
+wb_status wr__sups_new(wr_system *sys);
+void wr__sups_free(wr_system *sys);
+
+/* Kinds subject to mailbox capacity; replies, timeouts, exits and downs answer
+ * the actor's own requests and links, so they are never dropped or refused. */
+static inline bool wr__bounded_kind(uint16_t k) {
+    return k == WR_MSG_USER || k == WR_MSG_REQUEST || k == WR_MSG_PUBLISH || k == WR_MSG_EVENT;
+}
+
+static inline uint32_t wr__idx(wr_id id) { return (uint32_t)id; }
+
+#endif

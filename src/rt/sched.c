@@ -1,0 +1,237 @@
+/* SPDX-License-Identifier: MIT */
+/* Workers: per-worker run queues with stealing, a run-next slot for locality,
+ * brief idle spinning and futex parking (wake only when work would wait). */
+#include <linux/futex.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "rt/internal.h"
+
+static _Thread_local wr__worker *tls_worker; /* the worker this thread is, if any */
+
+#define WR__FRONT_STREAK_MAX 64 /* run-next hand-offs before a woken actor queues at the back */
+
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+wr__worker *wr__current_worker(wr_system *sys) {
+    wr__worker *w = tls_worker;
+    return (w && w->sys == sys) ? w : NULL;
+}
+
+uint64_t wr__corr_new(wr_system *sys) {
+    wr__worker *w = wr__current_worker(sys);
+    if (w) return ((uint64_t)(w->index + 1) << 48) | ++w->corr_next;
+    return (0xFFFFull << 48) | (atomic_fetch_add(&sys->corr_ext, 1) + 1);
+}
+
+/* ---- run queue ------------------------------------------------------------- */
+
+static void rq_lock(wr__worker *w) {
+    while (atomic_exchange_explicit(&w->lock, 1, memory_order_acquire)) {
+        while (atomic_load_explicit(&w->lock, memory_order_relaxed)) cpu_relax();
+    }
+}
+static void rq_unlock(wr__worker *w) { atomic_store_explicit(&w->lock, 0, memory_order_release); }
+
+static void rq_push(wr__worker *w, wr__actor *a) {
+    a->runq_next = NULL;
+    rq_lock(w);
+    if (w->rq_tail) w->rq_tail->runq_next = a;
+    else w->rq_head = a;
+    w->rq_tail = a;
+    atomic_store(&w->rq_len, atomic_load_explicit(&w->rq_len, memory_order_relaxed) + 1);
+    rq_unlock(w);
+}
+
+static wr__actor *rq_pop(wr__worker *w) {
+    if (atomic_load_explicit(&w->rq_len, memory_order_relaxed) == 0) return NULL;
+    rq_lock(w);
+    wr__actor *a = w->rq_head;
+    if (a) {
+        w->rq_head = a->runq_next;
+        if (!w->rq_head) w->rq_tail = NULL;
+        atomic_store_explicit(&w->rq_len, atomic_load_explicit(&w->rq_len, memory_order_relaxed) - 1,
+                              memory_order_relaxed);
+    }
+    rq_unlock(w);
+    return a;
+}
+
+static wr__actor *steal(wr__worker *self) {
+    wr_system *sys = self->sys;
+    unsigned n = sys->nworkers;
+    unsigned start = (unsigned)(wb_random_u64() % n);
+    for (unsigned i = 0; i < n; i++) {
+        wr__worker *v = &sys->workers[(start + i) % n];
+        if (v == self) continue;
+        wr__actor *a = rq_pop(v);
+        if (a) return a;
+    }
+    return NULL;
+}
+
+/* ---- parking --------------------------------------------------------------- */
+
+static void futex_wait(_Atomic int *addr, int val) {
+    syscall(SYS_futex, (int *)addr, FUTEX_WAIT_PRIVATE, val, NULL, NULL, 0);
+}
+static void futex_wake(_Atomic int *addr) {
+    syscall(SYS_futex, (int *)addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
+}
+
+static void wake_one(wr_system *sys) {
+    if (atomic_load(&sys->nparked) == 0) return;
+    if (atomic_load(&sys->nspinning) > 0) return; /* a spinner will steal it */
+    unsigned n = sys->nworkers;
+    unsigned start = atomic_fetch_add_explicit(&sys->rr, 1, memory_order_relaxed);
+    for (unsigned i = 0; i < n; i++) {
+        wr__worker *w = &sys->workers[(start + i) % n];
+        int one = 1;
+        if (atomic_load_explicit(&w->parked, memory_order_relaxed) == 1 &&
+            atomic_compare_exchange_strong(&w->parked, &one, 0)) {
+            atomic_fetch_sub(&sys->nparked, 1);
+            futex_wake(&w->parked);
+            return;
+        }
+    }
+}
+
+static bool any_work(wr_system *sys) {
+    for (unsigned i = 0; i < sys->nworkers; i++)
+        if (atomic_load(&sys->workers[i].rq_len) > 0) return true;
+    return false;
+}
+
+static void park(wr__worker *w) {
+    wr_system *sys = w->sys;
+    atomic_store(&w->parked, 1);
+    atomic_fetch_add(&sys->nparked, 1);
+    /* Re-check after announcing: a pusher either sees nparked or we see its work. */
+    if (any_work(sys) || atomic_load(&sys->stop_workers)) {
+        int one = 1;
+        if (atomic_compare_exchange_strong(&w->parked, &one, 0)) atomic_fetch_sub(&sys->nparked, 1);
+        return;
+    }
+    while (atomic_load(&w->parked) == 1 && !atomic_load(&sys->stop_workers))
+        futex_wait(&w->parked, 1);
+}
+
+/* ---- scheduling ------------------------------------------------------------ */
+
+void wr__schedule(wr_system *sys, wr__actor *a) {
+    wr__worker *w = wr__current_worker(sys);
+    if (w && atomic_load_explicit(&w->running, memory_order_relaxed) != a &&
+        w->front_streak < WR__FRONT_STREAK_MAX) {
+        /* Woken by the actor this worker runs: run it right after (ping-pong
+         * stays on one core). A displaced run-next goes to the queue. */
+        w->front_streak++;
+        wr__actor *old = atomic_exchange_explicit(&w->next, a, memory_order_relaxed);
+        if (!old) return;
+        a = old;
+    }
+    if (!w) w = &sys->workers[atomic_fetch_add_explicit(&sys->rr, 1, memory_order_relaxed) %
+                              sys->nworkers];
+    rq_push(w, a);
+    wake_one(sys);
+}
+
+static wr__actor *find_work(wr__worker *w) {
+    wr__actor *a = atomic_exchange_explicit(&w->next, NULL, memory_order_relaxed);
+    if (a) return a;
+    w->front_streak = 0;
+    a = rq_pop(w);
+    if (a) return a;
+    return steal(w);
+}
+
+static wr__actor *spin_for_work(wr__worker *w) {
+    wr_system *sys = w->sys;
+    atomic_fetch_add(&sys->nspinning, 1);
+    uint64_t until = wb_now_ns() + (uint64_t)sys->cfg.spin_us * 1000;
+    wr__actor *a = NULL;
+    for (unsigned i = 1; !atomic_load_explicit(&sys->stop_workers, memory_order_relaxed); i++) {
+        a = find_work(w);
+        if (a) break;
+        cpu_relax();
+        if ((i & 63) == 0 && wb_now_ns() >= until) break;
+    }
+    atomic_fetch_sub(&sys->nspinning, 1);
+    return a;
+}
+
+static void *worker_main(void *arg) {
+    wr__worker *w = arg;
+    wr_system *sys = w->sys;
+    tls_worker = w;
+    while (!atomic_load_explicit(&sys->stop_workers, memory_order_acquire)) {
+        wr__actor *a = find_work(w);
+        if (!a) a = spin_for_work(w);
+        if (!a) {
+            park(w);
+            continue;
+        }
+        atomic_store_explicit(&w->running, a, memory_order_relaxed);
+        wr__run_turn(w, a);
+        atomic_store_explicit(&w->running, NULL, memory_order_release);
+    }
+    tls_worker = NULL;
+    return NULL;
+}
+
+/* Called by wr__run_turn when the actor still has work: back of own queue. */
+void wr__requeue(wr__worker *w, wr__actor *a) {
+    rq_push(w, a);
+    if (atomic_load_explicit(&w->rq_len, memory_order_relaxed) > 1 ||
+        atomic_load_explicit(&w->next, memory_order_relaxed))
+        wake_one(w->sys);
+}
+
+bool wr__sched_idle(wr_system *sys) {
+    for (unsigned i = 0; i < sys->nworkers; i++) {
+        wr__worker *w = &sys->workers[i];
+        if (atomic_load(&w->rq_len) || atomic_load(&w->running) || atomic_load(&w->next)) return false;
+    }
+    return true;
+}
+
+wb_status wr__sched_start(wr_system *sys, wb_error *err) {
+    for (unsigned i = 0; i < sys->nworkers; i++) {
+        wr__worker *w = &sys->workers[i];
+        w->sys = sys;
+        w->index = i;
+        if (pthread_create(&w->thread, NULL, worker_main, w) != 0) {
+            atomic_store(&sys->stop_workers, true);
+            for (unsigned j = 0; j < i; j++) {
+                atomic_store(&sys->workers[j].parked, 0);
+                futex_wake(&sys->workers[j].parked);
+                pthread_join(sys->workers[j].thread, NULL);
+            }
+            return wb_error_set(err, WB_NOMEM, "cannot start worker thread %u", i);
+        }
+    }
+    return WB_OK;
+}
+
+void wr__sched_stop(wr_system *sys) {
+    atomic_store(&sys->stop_workers, true);
+    for (unsigned i = 0; i < sys->nworkers; i++) {
+        atomic_store(&sys->workers[i].parked, 0);
+        futex_wake(&sys->workers[i].parked);
+    }
+    for (unsigned i = 0; i < sys->nworkers; i++) pthread_join(sys->workers[i].thread, NULL);
+    for (unsigned i = 0; i < sys->nworkers; i++) {
+        wr__worker *w = &sys->workers[i];
+        while (w->cache) {
+            wr_msg *m = w->cache;
+            w->cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
+            wb_free(&sys->alloc, m, sizeof *m, WB_TAG_MESSAGE);
+        }
+        w->ncache = 0;
+    }
+}

@@ -1,0 +1,315 @@
+/* SPDX-License-Identifier: MIT */
+/* One actor turn: pop messages up to the budget, act on signals, run the
+ * handler, park and defer, and the exit path (terminate, links, monitors). */
+#include <stdio.h>
+#include <string.h>
+
+#include "rt/internal.h"
+
+static void save(wr__actor *a, wr_msg *m) {
+    atomic_store_explicit(&m->next_, NULL, memory_order_relaxed);
+    if (a->saved_tail) atomic_store_explicit(&a->saved_tail->next_, m, memory_order_relaxed);
+    else a->saved_head = m;
+    a->saved_tail = m;
+}
+
+static wr_msg *saved_pop(wr__actor *a) {
+    wr_msg *m = a->saved_head;
+    if (m) {
+        a->saved_head = atomic_load_explicit(&m->next_, memory_order_relaxed);
+        if (!a->saved_head) a->saved_tail = NULL;
+    }
+    return m;
+}
+
+/* Tell senders parked on our full mailbox that there is room (or that we died). */
+static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool force) {
+    if (!atomic_load_explicit(&a->waiters, memory_order_acquire)) return;
+    uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
+    if (!force && cap && queued >= (int64_t)cap) return;
+    wr__waiter *wt = atomic_exchange(&a->waiters, NULL);
+    while (wt) {
+        wr__waiter *n = wt->next;
+        wr__signal(sys, 0, wt->id, WR__SIG_UNPARK, 0, 0, NULL);
+        wb_free(&sys->alloc, wt, sizeof *wt, WB_TAG_MAILBOX);
+        wt = n;
+    }
+}
+
+static void notify_list(wr_system *sys, wr__link **list, wr_id from, uint16_t kind, wr_exit_kind why,
+                        wb_buf *reason) {
+    while (*list) {
+        wr__link *l = *list;
+        *list = l->next;
+        wr_msg *m = l->peer ? wr__msg_new(sys) : NULL;
+        if (m) {
+            m->kind = kind;
+            m->from = from;
+            m->to = l->peer;
+            m->tag = why;
+            m->corr = l->ref;
+            m->flags_ = WR__MF_NO_EVENT | WR__MF_NOWAIT;
+            if (kind != WR__SIG_DEMONITOR) m->meta = wb_buf_ref(reason);
+            wr__deliver(sys, NULL, m, NULL);
+        }
+        wb_free(&sys->alloc, l, sizeof *l, WB_TAG_ACTOR);
+    }
+}
+
+static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char *text) {
+    wr_system *sys = w->sys;
+    wr_id id = a->self;
+    atomic_store(&a->id, 0); /* from here on, sends to id fail */
+    wr_ctx ctx = {.sys = sys, .w = w, .a = a, .exiting = true};
+    if (a->life->spec.terminate) a->life->spec.terminate(&ctx, why, text ? text : "");
+    wb_buf *reason = wr__text(text);
+    notify_list(sys, &a->links, id, WR__SIG_EXIT, why, reason);
+    notify_list(sys, &a->watchers, id, WR_MSG_DOWN, why, reason);
+    notify_list(sys, &a->monitors, id, WR__SIG_DEMONITOR, why, NULL);
+    wb_buf_unref(reason);
+    for (wr__link *p = a->pending; p; p = p->next)
+        if (p->timer) wr__timer_cancel(sys, p->timer);
+    wr__list_free(sys, &a->pending);
+    wr_msg *m;
+    while ((m = saved_pop(a)) != NULL) wr__dead_letter(sys, m);
+    wr__msg_free(sys, a->current);
+    a->current = NULL;
+    if (atomic_load(&a->reg_name)) wr__registry_drop(sys, a, id);
+    if (atomic_load(&a->nsubs)) wr__broker_drop(sys, id);
+    wr_events_unsubscribe(sys, id);
+    wb_free(&sys->alloc, a->life, a->life->size, WB_TAG_ACTOR);
+    a->life = NULL;
+    a->self = 0;
+    a->park = WR__PARK_NONE;
+    a->await_corr = 0;
+    a->trap_exit = false;
+    a->budget = 0;
+    wake_waiters(sys, a, 0, true);
+    atomic_fetch_add_explicit(&sys->exited, 1, memory_order_relaxed);
+    wr__event(sys, WR_EV_EXIT, id, 0, why);
+    atomic_fetch_sub(&sys->live, 1);
+    wr__slot_release(sys, a);
+}
+
+static void after_handler(wr_ctx *ctx) {
+    wr__actor *a = ctx->a;
+    if (ctx->bp_target && a->park == WR__PARK_NONE) a->park = WR__PARK_BACKPRESSURE;
+    if (ctx->exiting) exit_actor(ctx->w, a, (wr_exit_kind)ctx->exit_kind, ctx->exit_text);
+}
+
+/* Calls the handler; returns true if it yielded (message kept in current). */
+static bool call_handler(wr__worker *w, wr__actor *a, wr_msg *m) {
+    wr_ctx ctx = {.sys = w->sys, .w = w, .a = a, .msg = m};
+    atomic_store_explicit(&a->msgs_in, atomic_load_explicit(&a->msgs_in, memory_order_relaxed) + 1,
+                          memory_order_relaxed);
+    wr_turn r = a->life->spec.handle(&ctx, m);
+    bool yielded = (r == WR_YIELD && !ctx.exiting);
+    if (yielded) a->current = m;
+    else wr__msg_free(w->sys, m);
+    after_handler(&ctx);
+    return yielded && a->self != 0;
+}
+
+static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
+    wr_system *sys = w->sys;
+    void *blk[4];
+    memcpy(blk, m->data, sizeof blk);
+    wr__life *life = blk[0];
+    wr_id link_to = (wr_id)(uintptr_t)blk[2], monitor_by = (wr_id)(uintptr_t)blk[3];
+    a->self = m->to;
+    a->life = life;
+    a->budget = life->spec.budget;
+    if (link_to) wr__list_add(sys, &a->links, link_to, 0);
+    if (monitor_by) wr__list_add(sys, &a->watchers, monitor_by, m->corr);
+    wr__msg_free(sys, m);
+    wr_ctx ctx = {.sys = sys, .w = w, .a = a};
+    if (life->spec.init) {
+        wb_status st = life->spec.init(&ctx, blk[1]);
+        if (st != WB_OK && !ctx.exiting) {
+            char text[120];
+            snprintf(text, sizeof text, "init failed: %s", wb_status_str(st));
+            wr_ctx_exit(&ctx, WR_EXIT_ERROR, text);
+        }
+    }
+    after_handler(&ctx);
+}
+
+static void on_exit_signal(wr__worker *w, wr__actor *a, wr_msg *m) {
+    wr_exit_kind why = (wr_exit_kind)m->tag;
+    if (!(m->flags_ & WR__MF_DIRECT) && !wr__list_remove(w->sys, &a->links, m->from, 0, NULL)) {
+        wr__msg_free(w->sys, m); /* unlinked meanwhile */
+        return;
+    }
+    if (a->trap_exit) {
+        m->kind = WR_MSG_EXIT;
+        m->flags_ = 0;
+        if (a->park != WR__PARK_NONE) save(a, m);
+        else call_handler(w, a, m);
+        return;
+    }
+    if (why == WR_EXIT_NORMAL) {
+        wr__msg_free(w->sys, m);
+        return;
+    }
+    char text[200];
+    snprintf(text, sizeof text, "%s", m->meta ? (const char *)m->meta->data : "");
+    wr__msg_free(w->sys, m);
+    exit_actor(w, a, why, text);
+}
+
+/* A user-visible message for the live incarnation. Returns true on yield. */
+static bool on_message(wr__worker *w, wr__actor *a, wr_msg *m) {
+    wr_system *sys = w->sys;
+    if (a->park == WR__PARK_BACKPRESSURE) {
+        save(a, m);
+        return false;
+    }
+    if (a->park == WR__PARK_AWAIT) {
+        if ((m->kind != WR_MSG_REPLY && m->kind != WR_MSG_TIMEOUT) || m->corr != a->await_corr) {
+            save(a, m);
+            return false;
+        }
+        a->park = WR__PARK_NONE;
+        a->await_corr = 0;
+    }
+    wr__link *p;
+    switch (m->kind) {
+    case WR_MSG_REPLY:
+        if (!wr__list_remove(sys, &a->pending, 0, m->corr, &p)) {
+            wr__dead_letter(sys, m); /* late: its timeout was already delivered */
+            return false;
+        }
+        if (p->timer) wr__timer_cancel(sys, p->timer);
+        wb_free(&sys->alloc, p, sizeof *p, WB_TAG_ACTOR);
+        break;
+    case WR_MSG_TIMEOUT:
+        if (!wr__list_remove(sys, &a->pending, 0, m->corr, NULL)) {
+            wr__msg_free(sys, m); /* the reply won the race */
+            return false;
+        }
+        break;
+    case WR_MSG_DOWN:
+        if (!wr__list_remove(sys, &a->monitors, 0, m->corr, NULL)) {
+            wr__msg_free(sys, m); /* demonitored meanwhile */
+            return false;
+        }
+        break;
+    default:
+        break;
+    }
+    return call_handler(w, a, m);
+}
+
+/* Handles one popped message; returns true if the handler yielded. */
+static bool process(wr__worker *w, wr__actor *a, wr_msg *m) {
+    wr_system *sys = w->sys;
+    if (m->kind == WR__SIG_INIT) {
+        init_actor(w, a, m);
+        return false;
+    }
+    if (m->to != a->self || a->self == 0) {
+        if (a->self == 0 && m->to == atomic_load_explicit(&a->id, memory_order_acquire))
+            save(a, m); /* raced ahead of its INIT */
+        else
+            wr__dead_letter(sys, m);
+        return false;
+    }
+    switch (m->kind) {
+    case WR__SIG_LINK:
+        if (!wr__list_has(a->links, m->from)) wr__list_add(sys, &a->links, m->from, 0);
+        break;
+    case WR__SIG_UNLINK:
+        wr__list_remove(sys, &a->links, m->from, 0, NULL);
+        break;
+    case WR__SIG_EXIT:
+        on_exit_signal(w, a, m);
+        return false;
+    case WR__SIG_MONITOR:
+        wr__list_add(sys, &a->watchers, m->from, m->corr);
+        break;
+    case WR__SIG_DEMONITOR:
+        wr__list_remove(sys, &a->watchers, 0, m->corr, NULL);
+        break;
+    case WR__SIG_UNPARK:
+        if (a->park == WR__PARK_BACKPRESSURE) a->park = WR__PARK_NONE;
+        break;
+    case WR__SIG_WAKE:
+        break;
+    default:
+        return on_message(w, a, m);
+    }
+    wr__msg_free(sys, m);
+    return false;
+}
+
+/* DROP_OLDEST: while more than capacity is queued, the oldest goes. */
+static bool trim_oldest(wr_system *sys, wr__actor *a, wr_msg *m, int64_t popped, bool had_token) {
+    if (!wr__bounded_kind(m->kind) || m->to != a->self) return false;
+    uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
+    if (!cap || atomic_load_explicit(&a->policy, memory_order_relaxed) != WR_MAILBOX_DROP_OLDEST)
+        return false;
+    int64_t queued = atomic_load(&a->count) - (popped - 1) - (had_token ? 1 : 0);
+    if (queued <= (int64_t)cap) return false;
+    atomic_fetch_add_explicit(&a->drops, 1, memory_order_relaxed);
+    atomic_fetch_add_explicit(&sys->drops, 1, memory_order_relaxed);
+    wr__event(sys, WR_EV_DROP, a->self, m->from, WR_MAILBOX_DROP_OLDEST);
+    wr__msg_free(sys, m);
+    return true;
+}
+
+/* The scheduling protocol: `count` holds one unit per pushed message plus
+ * one "token" while the actor must run again without new mail (yielded, or
+ * deferred messages to replay). The runner subtracts what it consumed; if
+ * anything is left it requeues itself, else the next 0 -> 1 push schedules. */
+void wr__run_turn(wr__worker *w, wr__actor *a) {
+    wr_system *sys = w->sys;
+    uint32_t budget = a->budget ? a->budget : sys->cfg.budget;
+    bool had_token = a->token;
+    int64_t popped = 0;
+    a->token = false;
+    for (uint32_t n = 0; n < budget; n++) {
+        if (a->self && atomic_load_explicit(&a->stop_id, memory_order_acquire) == a->self) {
+            exit_actor(w, a, (wr_exit_kind)atomic_load(&a->stop_kind), NULL);
+            continue;
+        }
+        if (a->current) {
+            wr_msg *m = a->current;
+            a->current = NULL;
+            if (call_handler(w, a, m)) break;
+            continue;
+        }
+        wr_msg *m = NULL;
+        if (a->self && a->park == WR__PARK_NONE) m = saved_pop(a);
+        if (!m) {
+            m = wr__mailbox_pop(a);
+            if (!m) break;
+            popped++;
+            if (trim_oldest(sys, a, m, popped, had_token)) {
+                n--;
+                continue;
+            }
+        }
+        if (process(w, a, m)) break;
+    }
+    bool need_token = a->self && (a->current || (a->park == WR__PARK_NONE && a->saved_head));
+    a->token = need_token;
+    int64_t units = popped + (had_token ? 1 : 0) - (need_token ? 1 : 0);
+    int64_t left = atomic_fetch_sub(&a->count, units) - units;
+    wake_waiters(sys, a, left, false);
+    if (left > 0) wr__requeue(w, a);
+}
+
+/* System halt: every live actor stops at its next message boundary. */
+void wr__stop_all(wr_system *sys) {
+    uint32_t used = atomic_load(&sys->pages_used);
+    for (uint32_t p = 0; p < used; p++) {
+        for (uint32_t i = 0; i < 4096; i++) {
+            wr__actor *a = wr__slot(sys, ((uint64_t)p << 12) | i);
+            wr_id id = atomic_load(&a->id);
+            if (!id) continue;
+            atomic_store(&a->stop_kind, WR_EXIT_SHUTDOWN);
+            atomic_store(&a->stop_id, id);
+            wr__signal(sys, 0, id, WR__SIG_WAKE, 0, 0, NULL);
+        }
+    }
+}
