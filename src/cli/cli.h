@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+/* The wactor command's private interface: one entry per subcommand group
+ * (each in its own file, listed in main.c) and helpers they share. */
+#ifndef WACTOR_CLI_H
+#define WACTOR_CLI_H
+
+#include "wactor/wasm.h"
+
+/* Subcommand groups: argv[0] is the group's name; returns the exit status. */
+int cli__wasm_main(int argc, char **argv); /* cli_wasm.c */
+
+/* Reads a whole file into *data (owner: caller, free()). */
+wb_status cli__read_file(const char *path, uint8_t **data, size_t *len, wb_error *err);
+
+/* Name of function `index` from the module's "name" section, or NULL. The
+ * result points into the module's bytes; *len is its length. */
+const char *cli__func_name(const wa_module *m, uint32_t index, uint32_t *len);
+
+#endif

@@ -1,0 +1,1 @@
+^wactor: bad option or value: --no-such-option x

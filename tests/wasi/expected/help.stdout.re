@@ -1,0 +1,2 @@
+^usage: wactor <command>
+^  wasm +run or inspect

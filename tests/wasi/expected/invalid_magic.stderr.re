@@ -1,0 +1,1 @@
+^wactor: .*not_wasm\.txt: .+

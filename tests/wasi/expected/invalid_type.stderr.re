@@ -1,0 +1,1 @@
+^wactor: .*invalid_type\.wasm: .+

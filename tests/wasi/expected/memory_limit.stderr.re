@@ -1,0 +1,1 @@
+^wactor: .*args_env\.wasm: .+

@@ -1,0 +1,1 @@
+^wactor: cannot open '.*no_such_file\.wasm': No such file or directory

@@ -1,0 +1,2 @@
+^usage: wactor wasm run
+--dir HOST\[::GUEST\]
