@@ -56,7 +56,7 @@ static wb_status dec_reader_fail(dec *d) {
     if (d->nomem) return wb_error_set(d->err, WB_NOMEM, "out of memory decoding module");
     const char *why = d->r.why ? d->r.why : "unexpected end";
     if (strcmp(why, "unexpected end") == 0) why = "unexpected end of section or function";
-    return dec_fail_at(d, wa_reader_offset(&d->r), why);
+    return dec_fail_at(d, wa_reader_fail_offset(&d->r), why);
 }
 
 static void dec_invalid(dec *d, uint32_t off, const char *fmt, const char *what) {
@@ -125,7 +125,7 @@ static bool dec_name(dec *d, wa_name *out) {
     const uint8_t *s = wa_read_bytes(&d->r, n);
     if (!utf8_valid(s, n)) {
         wa_reader_fail(&d->r, "malformed UTF-8 encoding");
-        d->r.p = d->r.base + off; /* report where the name starts */
+        d->r.fail_at = d->r.base + off; /* report where the name starts */
         return false;
     }
     char *copy = dec_calloc(d, (size_t)n + 1, 1);
@@ -141,14 +141,19 @@ static bool dec_name(dec *d, wa_name *out) {
 
 static wa_valtype dec_valtype(dec *d) {
     uint8_t b = wa_read_u8(&d->r);
-    if (d->r.ok && !wa__valtype_ok(b)) wa_reader_fail(&d->r, "malformed value type");
+    if (d->r.ok && !wa__valtype_ok(b)) {
+        d->r.p--; /* point at the offending byte */
+        wa_reader_fail(&d->r, "malformed value type");
+    }
     return (wa_valtype)b;
 }
 
 static wa_valtype dec_reftype(dec *d) {
     uint8_t b = wa_read_u8(&d->r);
-    if (d->r.ok && b != WA_FUNCREF && b != WA_EXTERNREF)
+    if (d->r.ok && b != WA_FUNCREF && b != WA_EXTERNREF) {
+        d->r.p--;
         wa_reader_fail(&d->r, "malformed reference type");
+    }
     return (wa_valtype)b;
 }
 
@@ -156,6 +161,7 @@ static void dec_limits(dec *d, wa_limits_type *l) {
     uint8_t flags = wa_read_u8(&d->r);
     if (!d->r.ok) return;
     if (flags > 1) {
+        d->r.p--;
         wa_reader_fail(&d->r, flags & 0x80 ? "integer representation too long"
                                             : "integer too large");
         return;
@@ -168,7 +174,10 @@ static void dec_limits(dec *d, wa_limits_type *l) {
 static void dec_globaltype(dec *d, wa_globaltype *g) {
     g->type = dec_valtype(d);
     uint8_t mut = wa_read_u8(&d->r);
-    if (d->r.ok && mut > 1) wa_reader_fail(&d->r, "malformed mutability");
+    if (d->r.ok && mut > 1) {
+        d->r.p--;
+        wa_reader_fail(&d->r, "malformed mutability");
+    }
     g->mutable_ = mut == 1;
 }
 
@@ -506,7 +515,7 @@ static wb_status dec_body_scan(dec *d, wa_func_def *f, const uint8_t *section_en
         if (!wa__instr_read(&r, &in)) {
             const char *why = r.why ? r.why : "unexpected end";
             if (strcmp(why, "unexpected end") == 0) why = "unexpected end of section or function";
-            uint32_t off = strcmp(why, "illegal opcode") == 0 ? in.offset : wa_reader_offset(&r);
+            uint32_t off = strcmp(why, "illegal opcode") == 0 ? in.offset : wa_reader_fail_offset(&r);
             return dec_fail_at(d, off, why);
         }
         switch (in.op) {

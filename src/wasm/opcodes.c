@@ -82,7 +82,10 @@ bool wa__valtype_ok(uint8_t b) {
 
 static void read_zero_byte(wa_reader *r) {
     uint8_t b = wa_read_u8(r);
-    if (r->ok && b != 0) wa_reader_fail(r, "zero byte expected");
+    if (r->ok && b != 0) {
+        r->p--; /* point at the offending byte */
+        wa_reader_fail(r, "zero byte expected");
+    }
 }
 
 static void read_blocktype(wa_reader *r, wa_instr *in) {
@@ -169,8 +172,10 @@ static void read_immediates(wa_reader *r, wa_instr *in, int imm) {
     case WA_IMM_SELECTT: read_selectt(r, in); break;
     case WA_IMM_REFTYPE: {
         uint8_t t = wa_read_u8(r);
-        if (r->ok && t != WA_FUNCREF && t != WA_EXTERNREF)
+        if (r->ok && t != WA_FUNCREF && t != WA_EXTERNREF) {
+            r->p--;
             wa_reader_fail(r, "malformed reference type");
+        }
         in->b = t;
         break;
     }

@@ -15,20 +15,25 @@ typedef struct wa_reader {
     const uint8_t *base; /* start of the module, for error offsets */
     bool ok;
     const char *why;     /* first failure: "unexpected end", "integer too large", ... */
+    const uint8_t *fail_at; /* where the first failure was detected */
 } wa_reader;
 
 static inline wa_reader wa_reader_make(const uint8_t *base, const uint8_t *p, const uint8_t *end) {
-    wa_reader r = {p, end, base, true, NULL};
+    wa_reader r = {p, end, base, true, NULL, NULL};
     return r;
 }
 
 static inline void wa_reader_fail(wa_reader *r, const char *why) {
-    if (r->ok) r->why = why;
+    if (r->ok) r->why = why, r->fail_at = r->p;
     r->ok = false;
     r->p = r->end;
 }
 
 static inline uint32_t wa_reader_offset(const wa_reader *r) { return (uint32_t)(r->p - r->base); }
+/* Offset of the first failure (or of the current position if none). */
+static inline uint32_t wa_reader_fail_offset(const wa_reader *r) {
+    return (uint32_t)((r->fail_at ? r->fail_at : r->p) - r->base);
+}
 static inline bool wa_reader_done(const wa_reader *r) { return r->p >= r->end; }
 
 static inline uint8_t wa_read_u8(wa_reader *r) {

@@ -464,7 +464,7 @@ static bool validate_func(vstate *v, uint32_t i) {
     wa_instr in;
     while (v->nctrls > 0) {
         if (!wa__instr_read(&r, &in)) {
-            v->offset = wa_reader_offset(&r);
+            v->offset = wa_reader_fail_offset(&r);
             return vfail(v, WB_MALFORMED, "%s", r.why ? r.why : "unexpected end");
         }
         v->offset = in.offset;
