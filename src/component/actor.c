@@ -97,7 +97,14 @@ static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...) {
 
 static void fail_trap(wc_actor *a) {
     const wa_trap *t = wa_instance_trap(a->inst);
-    fail(a, wc_fail_from_trap(t->kind), "%s", t->message[0] ? t->message : wa_trap_message(t->kind));
+    const char *msg = t->message[0] ? t->message : wa_trap_message(t->kind);
+    /* memory.grow past the limit returns -1; a guest that then aborts (its
+     * malloc failed) died of the memory limit, and operators should see that. */
+    uint32_t max = a->comp->def->caps.limits.max_memory_pages;
+    if (t->kind == WA_TRAP_UNREACHABLE && wa_instance_memory_pages(a->inst) >= max)
+        fail(a, WC_FAIL_MEMORY, "%s at the memory limit of %u pages", msg, max);
+    else
+        fail(a, wc_fail_from_trap(t->kind), "%s", msg);
 }
 
 /* ---- running calls ------------------------------------------------------------- */

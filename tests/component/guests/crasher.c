@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Test guest: fails on command. "unreachable", "div0", "oob", "stack" trap;
  * "spin" never returns; "grow N" grows memory by N pages at a time until the
- * limit stops it; anything else is answered "ok". */
+ * limit stops it and answers the pages it got; "bomb" does the same and then
+ * aborts as a failed malloc would; anything else is answered "ok". */
 #include "guest_util.h"
 
 static volatile int32_t zero;
@@ -25,14 +26,16 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
     if (guest_starts(g_msg, "oob")) return *(volatile int32_t *)(uintptr_t)0xfffffff0u;
     if (guest_starts(g_msg, "stack")) return deep(0);
     if (guest_starts(g_msg, "spin")) spin();
-    if (guest_starts(g_msg, "grow")) {
+    if (guest_starts(g_msg, "grow") || guest_starts(g_msg, "bomb")) {
         int32_t step = guest_atoi(g_msg + 5);
+        if (step <= 0) step = 1;
         int64_t pages = 0;
         for (;;) {
             if (__builtin_wasm_memory_grow(0, (uint32_t)step) == (size_t)-1) break;
             pages += step;
         }
-        return guest_status(sender, kind, corr, pages) < 0;
+        if (guest_starts(g_msg, "grow")) return guest_status(sender, kind, corr, pages) < 0;
+        __builtin_trap();
     }
     return guest_answer(sender, kind, corr, "ok", 2) < 0;
 }
