@@ -631,7 +631,7 @@ out_of_fuel:
     top->code = code;
     top->fuel_used += (uint64_t)(budget - fuel);
     if (lifetime_bound) {
-        tk = WA_TRAP_FUEL;
+        wa__set_trap(top, WA_TRAP_FUEL, NULL);
         goto trapped;
     }
     top->state = WA_STATE_FUEL;

@@ -1,0 +1,41 @@
+;; Fuel, suspension and limit tests: long loops, recursion, growth, host waits.
+(module
+  (import "host" "wait" (func $wait (param i32) (result i32)))
+  (memory (export "mem") 1)
+  (table $t 1 funcref)
+  (func (export "sum") (param $n i64) (result i64)
+    (local $i i64) (local $s i64)
+    (loop $l
+      (local.set $i (i64.add (local.get $i) (i64.const 1)))
+      (local.set $s (i64.add (local.get $s) (local.get $i)))
+      (br_if $l (i64.lt_u (local.get $i) (local.get $n))))
+    (local.get $s))
+  (func $fib (export "fib") (param i32) (result i32)
+    (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+      (then (local.get 0))
+      (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                     (call $fib (i32.sub (local.get 0) (i32.const 2)))))))
+  (func (export "spin") (loop $l (br $l)))
+  (func $deep (export "deep") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))))
+  ;; grows memory one page at a time until refused; returns the pages reached
+  (func (export "bomb") (result i32)
+    (block $done (loop $l
+      (br_if $done (i32.eq (memory.grow (i32.const 1)) (i32.const -1)))
+      (br $l)))
+    (memory.size))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "tgrow") (param i32) (result i32) (table.grow $t (ref.null func) (local.get 0)))
+  ;; calls the host n times, adding what it returns; the host may suspend
+  (func (export "waits") (param $n i32) (result i32)
+    (local $s i32)
+    (block $done (loop $l
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (call $wait (local.get $n))))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $l)))
+    (local.get $s))
+  (func (export "poke") (param i32 i32) (i32.store (local.get 0) (local.get 1)))
+  (func (export "peek") (param i32) (result i32) (i32.load (local.get 0)))
+)
