@@ -356,7 +356,7 @@ wb_status wr_actor_stats_get(wr_system *sys, wr_id id, wr_actor_stats *out) {
     out->msgs_out = atomic_load_explicit(&a->msgs_out, memory_order_relaxed);
     out->drops = atomic_load_explicit(&a->drops, memory_order_relaxed);
     out->mailbox_high_water = atomic_load_explicit(&a->hwm, memory_order_relaxed);
-    int64_t n = atomic_load_explicit(&a->count, memory_order_relaxed);
+    int64_t n = wr__queued(a);
     out->mailbox_len = n > 0 ? (uint64_t)n : 0;
     out->restarts = atomic_load_explicit(&a->restarts, memory_order_relaxed);
     return atomic_load(&a->id) == id ? WB_OK : WB_DEAD;

@@ -60,6 +60,7 @@ typedef struct wr__actor {
     /* -- producers (any thread) -- */
     _Atomic(wr_msg *) tail;      /* mailbox producer end (Vyukov MPSC) */
     _Atomic int64_t count;       /* work units pushed minus accounted; 0->1 schedules */
+    _Atomic int64_t taken;       /* units the running turn took but not yet accounted */
     _Atomic uint64_t id;         /* live incarnation id, 0 when none */
     _Atomic uint32_t capacity;   /* 0 = unbounded */
     _Atomic uint32_t policy;     /* enum wr_mailbox_policy */
@@ -228,6 +229,14 @@ static inline bool wr__bounded_kind(uint16_t k) {
     return k == WR_MSG_USER || k == WR_MSG_REQUEST || k == WR_MSG_PUBLISH || k == WR_MSG_EVENT;
 }
 
+/* Messages waiting in the mailbox (exact when no push is in flight). */
+static inline int64_t wr__queued(struct wr__actor *a);
+
 static inline uint32_t wr__idx(wr_id id) { return (uint32_t)id; }
+
+static inline int64_t wr__queued(wr__actor *a) {
+    return atomic_load_explicit(&a->count, memory_order_acquire) -
+           atomic_load_explicit(&a->taken, memory_order_relaxed);
+}
 
 #endif

@@ -205,7 +205,7 @@ static void park_sender(wr_system *sys, wr_ctx *ctx, wr__actor *a, wr_id to) {
 static wb_status wait_for_room(wr_system *sys, wr__actor *a, wr_id to, uint32_t cap) {
     uint64_t deadline = wb_now_ns() + sys->cfg.send_wait_ns;
     uint64_t nap = 20000;
-    while (atomic_load_explicit(&a->count, memory_order_acquire) >= (int64_t)cap) {
+    while (wr__queued(a) >= (int64_t)cap) {
         if (atomic_load_explicit(&a->id, memory_order_acquire) != to) return WB_DEAD;
         if (wb_now_ns() >= deadline) return WB_TIMEOUT;
         wb_sleep_ns(nap);
@@ -227,8 +227,7 @@ wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err) 
         m->kind = WR__SIG_WAKE;
     }
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
-    if (cap && wr__bounded_kind(m->kind) &&
-        atomic_load_explicit(&a->count, memory_order_relaxed) >= (int64_t)cap) {
+    if (cap && wr__bounded_kind(m->kind) && wr__queued(a) >= (int64_t)cap) {
         uint32_t policy = atomic_load_explicit(&a->policy, memory_order_relaxed);
         switch (policy) {
         case WR_MAILBOX_DROP_NEWEST:

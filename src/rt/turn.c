@@ -243,13 +243,12 @@ static bool process(wr__worker *w, wr__actor *a, wr_msg *m) {
 }
 
 /* DROP_OLDEST: while more than capacity is queued, the oldest goes. */
-static bool trim_oldest(wr_system *sys, wr__actor *a, wr_msg *m, int64_t popped, bool had_token) {
+static bool trim_oldest(wr_system *sys, wr__actor *a, wr_msg *m) {
     if (!wr__bounded_kind(m->kind) || m->to != a->self) return false;
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
     if (!cap || atomic_load_explicit(&a->policy, memory_order_relaxed) != WR_MAILBOX_DROP_OLDEST)
         return false;
-    int64_t queued = atomic_load(&a->count) - (popped - 1) - (had_token ? 1 : 0);
-    if (queued <= (int64_t)cap) return false;
+    if (wr__queued(a) + 1 <= (int64_t)cap) return false; /* +1: m itself */
     atomic_fetch_add_explicit(&a->drops, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&sys->drops, 1, memory_order_relaxed);
     wr__event(sys, WR_EV_DROP, a->self, m->from, WR_MAILBOX_DROP_OLDEST);
@@ -284,7 +283,8 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
             m = wr__mailbox_pop(a);
             if (!m) break;
             popped++;
-            if (trim_oldest(sys, a, m, popped, had_token)) {
+            atomic_store_explicit(&a->taken, popped + had_token, memory_order_relaxed);
+            if (trim_oldest(sys, a, m)) {
                 n--;
                 continue;
             }
@@ -295,6 +295,7 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
     a->token = need_token;
     int64_t units = popped + (had_token ? 1 : 0) - (need_token ? 1 : 0);
     int64_t left = atomic_fetch_sub(&a->count, units) - units;
+    atomic_store_explicit(&a->taken, need_token ? 1 : 0, memory_order_relaxed);
     wake_waiters(sys, a, left, false);
     if (left > 0) wr__requeue(w, a);
 }
