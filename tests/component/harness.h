@@ -30,7 +30,7 @@ typedef struct witness_log {
 
 static witness_log g_witness = {.m = PTHREAD_MUTEX_INITIALIZER};
 
-static wr_turn witness_handle(wr_ctx *ctx, const wr_msg *msg) {
+static inline wr_turn witness_handle(wr_ctx *ctx, const wr_msg *msg) {
     size_t len = 0;
     const uint8_t *b = wr_msg_bytes(msg, &len);
     pthread_mutex_lock(&g_witness.m);
@@ -48,7 +48,7 @@ static wr_turn witness_handle(wr_ctx *ctx, const wr_msg *msg) {
     return WR_OK;
 }
 
-static int witness_count(void) {
+static inline int witness_count(void) {
     pthread_mutex_lock(&g_witness.m);
     int n = g_witness.n;
     pthread_mutex_unlock(&g_witness.m);
@@ -56,12 +56,12 @@ static int witness_count(void) {
 }
 
 /* Waits until the witness holds at least n messages (or 10 s pass). */
-static bool witness_wait(int n) {
+static inline bool witness_wait(int n) {
     for (int i = 0; i < 10000 && witness_count() < n; i++) wb_sleep_ns(MS);
     return witness_count() >= n;
 }
 
-static wr_id witness_start(wr_system *sys) {
+static inline wr_id witness_start(wr_system *sys) {
     static const wr_actor_spec spec = {.name = "witness", .handle = witness_handle};
     pthread_mutex_lock(&g_witness.m);
     g_witness.n = 0;
@@ -80,11 +80,11 @@ typedef struct harness {
     wc_host *host;
 } harness;
 
-static void guest_path(char *buf, size_t cap, const char *guest) {
+static inline void guest_path(char *buf, size_t cap, const char *guest) {
     snprintf(buf, cap, "%s/component/%s.wasm", WACTOR_TEST_DATA, guest);
 }
 
-static void harness_open(harness *t, unsigned workers) {
+static inline void harness_open(harness *t, unsigned workers) {
     wr_config cfg;
     wr_config_default(&cfg);
     cfg.workers = workers;
@@ -96,7 +96,7 @@ static void harness_open(harness *t, unsigned workers) {
     assert_int_equal(wc_host_new(&hc, &t->host, &err), WB_OK);
 }
 
-static void harness_close(harness *t) {
+static inline void harness_close(harness *t) {
     wr_system_shutdown(t->sys, 5 * SEC);
     wr_system_free(t->sys);
     wc_host_free(t->host);
@@ -104,7 +104,7 @@ static void harness_close(harness *t) {
 }
 
 /* Defines `def` from tests/component/guests/<guest>.c with caps (may be NULL). */
-static void define_guest(harness *t, const char *def, const char *guest, const wc_caps *caps) {
+static inline void define_guest(harness *t, const char *def, const char *guest, const wc_caps *caps) {
     char path[512];
     guest_path(path, sizeof path, guest);
     wb_error err;
@@ -112,7 +112,7 @@ static void define_guest(harness *t, const char *def, const char *guest, const w
     if (st != WB_OK) fail_msg("define %s: %s", def, err.msg);
 }
 
-static wr_id spawn_ok(harness *t, const char *def, const char *name) {
+static inline wr_id spawn_ok(harness *t, const char *def, const char *name) {
     wr_id id = 0;
     wb_error err;
     wb_status st = wc_spawn(t->host, def, name, &id, &err);
@@ -120,37 +120,48 @@ static wr_id spawn_ok(harness *t, const char *def, const char *name) {
     return id;
 }
 
+/* Copies text into out, cut to cap (truncation is fine for test messages). */
+static inline void put_text(char *out, size_t cap, const char *text) {
+    size_t n = strlen(text);
+    if (n >= cap) n = cap - 1;
+    memcpy(out, text, n);
+    out[n] = 0;
+}
+
 /* A raw-text request; the reply (or error) comes back as text in out. */
-static bool ask(harness *t, wr_id to, const char *text, uint64_t timeout_ns, char *out, size_t cap) {
+static inline bool ask(harness *t, wr_id to, const char *text, uint64_t timeout_ns, char *out, size_t cap) {
     wb_buf *p = wc_payload_new(WC_CODEC_RAW, text, strlen(text));
     wc_reply r;
     wb_error err;
+    char tmp[512];
     wb_status st = wc_request(t->host, to, p->data, p->len, timeout_ns, &r, &err);
     wb_buf_unref(p);
     if (st != WB_OK) {
-        snprintf(out, cap, "status %s: %s", wb_status_name(st), err.msg);
+        snprintf(tmp, sizeof tmp, "status %s: %s", wb_status_name(st), err.msg);
+        put_text(out, cap, tmp);
         return false;
     }
     if (r.ok) {
         size_t n = r.payload ? r.payload->len : 0;
         size_t off = n ? 1 : 0;
-        snprintf(out, cap, "%.*s", (int)(n - off), r.payload ? (const char *)r.payload->data + off : "");
+        snprintf(tmp, sizeof tmp, "%.*s", (int)(n - off), r.payload ? (const char *)r.payload->data + off : "");
     } else {
-        snprintf(out, cap, "error %d: %s", r.code, r.reason);
+        snprintf(tmp, sizeof tmp, "error %d: %s", r.code, r.reason);
     }
+    put_text(out, cap, tmp);
     bool ok = r.ok;
     wc_reply_close(&r);
     return ok;
 }
 
-static wc_state state_of(harness *t, const char *name) {
+static inline wc_state state_of(harness *t, const char *name) {
     wc_info info;
     if (wc_info_get(t->host, name, &info) != WB_OK) return WC_STATE_COUNT_;
     return info.state;
 }
 
 /* Waits until `name` has a live incarnation other than `old` that is Ready. */
-static wr_id wait_restarted(harness *t, const char *name, wr_id old) {
+static inline wr_id wait_restarted(harness *t, const char *name, wr_id old) {
     for (int i = 0; i < 10000; i++) {
         wc_info info;
         if (wc_info_get(t->host, name, &info) == WB_OK && info.id && info.id != old &&
