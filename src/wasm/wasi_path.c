@@ -170,7 +170,7 @@ static uint16_t path_dir(wa_wasi *w, uint32_t fd, uint64_t need, int *host, uint
 /* Resolves (fd, path) for an operation needing `need` on the directory. */
 static uint16_t path_at(wa_wasi *w, wa_instance *in, uint32_t fd, uint64_t need, uint32_t ptr,
                         uint32_t len, bool follow, wa__wasi_at *at) {
-    int host;
+    int host = -1;
     at->dir = -1;
     at->own = false;
     uint16_t e = path_dir(w, fd, need, &host, NULL);
@@ -377,8 +377,8 @@ static uint16_t path_open(wa_wasi *w, wa_instance *in, const wa_value *a) {
     if (oflags & WA_WASI_O_CREAT) need |= WA_WASI_R(WA_WASI_R_PATH_CREATE_FILE);
     if (oflags & WA_WASI_O_TRUNC) need |= WA_WASI_R(WA_WASI_R_PATH_FILESTAT_SET_SIZE);
     if (oflags & ~15u) return WA_WASI_EINVAL;
-    int dir;
-    uint64_t dir_inh;
+    int dir = -1;
+    uint64_t dir_inh = 0;
     uint16_t e = path_dir(w, (uint32_t)a[0].of.i32, need, &dir, &dir_inh);
     if (e != WA_WASI_ESUCCESS) return e;
     /* A descriptor never gets more than its directory may hand down. */
