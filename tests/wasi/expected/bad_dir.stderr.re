@@ -1,0 +1,1 @@
+^wactor: cannot open directory '.*/no-such-dir': No such file or directory
