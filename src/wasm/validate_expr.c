@@ -96,6 +96,7 @@ static bool push(vstate *v, uint8_t t) {
 
 /* Pops one operand; *t is T_UNKNOWN below an unreachable point. */
 static bool pop_any(vstate *v, uint8_t *t) {
+    *t = T_UNKNOWN;
     vframe *fr = &v->ctrls[v->nctrls - 1];
     if (v->nvals == fr->height) {
         if (fr->unreachable) {
@@ -162,6 +163,7 @@ static bool pop_ctrl(vstate *v, vframe *out) {
 }
 
 static bool label(vstate *v, uint32_t depth, vframe **fr) {
+    *fr = NULL;
     if (depth >= v->nctrls) return vfail(v, WB_INVALID, "unknown label %u", depth);
     *fr = &v->ctrls[v->nctrls - 1 - depth];
     return true;
@@ -173,6 +175,7 @@ static const wa_valtype *label_types(const vframe *fr) {
 }
 
 static bool local_type(vstate *v, uint32_t idx, uint8_t *t) {
+    *t = T_UNKNOWN;
     if (idx < v->ft->nparams) {
         *t = (uint8_t)v->ft->params[idx];
         return true;
@@ -273,14 +276,14 @@ static bool is_ref(uint8_t t) { return t == WA_FUNCREF || t == WA_EXTERNREF || t
 
 static bool check_br_table(vstate *v, const wa_instr *in) {
     if (!pop_expect(v, WA_I32)) return false;
-    vframe *def;
+    vframe *def = NULL;
     if (!label(v, in->b, &def)) return false;
     uint32_t arity = label_arity(def);
     wa_reader r = wa_reader_make(v->m->bytes, in->vec, v->f->body_end);
     uint8_t tmp[WA_MAX_FUNC_RESULTS + WA_MAX_FUNC_PARAMS];
     v->stamp++;
     for (uint32_t i = 0; i < in->nvec; i++) {
-        vframe *fr;
+        vframe *fr = NULL;
         if (!label(v, wa_read_u32(&r), &fr)) return false;
         if (label_arity(fr) != arity)
             return vfail(v, WB_INVALID, "type mismatch: br_table targets of different arity");
@@ -309,7 +312,7 @@ static bool check_control(vstate *v, const wa_instr *in) {
     const wa_module *m = v->m;
     uint32_t np, nr;
     const wa_valtype *p, *r;
-    vframe *fr, done;
+    vframe *fr = NULL, done;
     switch (in->op) {
     case WA_OP_UNREACHABLE: set_unreachable(v); return true;
     case WA_OP_BLOCK:
@@ -358,7 +361,7 @@ static bool check_control(vstate *v, const wa_instr *in) {
 
 static bool check_variable(vstate *v, const wa_instr *in) {
     const wa_module *m = v->m;
-    uint8_t t;
+    uint8_t t = 0;
     switch (in->op) {
     case WA_OP_LOCAL_GET: return local_type(v, in->a, &t) && push(v, t);
     case WA_OP_LOCAL_SET: return local_type(v, in->a, &t) && pop_expect(v, t);
@@ -377,7 +380,7 @@ static bool check_variable(vstate *v, const wa_instr *in) {
 
 static bool check_reference(vstate *v, const wa_instr *in) {
     const wa_module *m = v->m;
-    uint8_t t, t1, t2;
+    uint8_t t = 0, t1 = 0, t2 = 0;
     switch (in->op) {
     case WA_OP_REF_NULL: return push(v, (uint8_t)in->b);
     case WA_OP_REF_IS_NULL:
