@@ -338,12 +338,29 @@ static void bind_chain(comp *c, uint32_t head, uint32_t target) {
     }
 }
 
-/* Emits the branch word for label f at the current position. */
-static void branch_word(comp *c, cframe *f) {
+/* The back-edge form of a branch instruction. */
+static wa_ir loop_form(uint32_t ir) {
+    if (ir == WA_IR_JMP) return WA_IR_JMP_L;
+    if (ir == WA_IR_JNZ) return WA_IR_JNZ_L;
+    if (ir == WA_IR_JZ) return WA_IR_JZ_L;
+    if (ir >= WA_IR_J_I32_EQ && ir <= WA_IR_J_I32_GE_U) return WA_IR_J_I32_EQ_L + (ir - WA_IR_J_I32_EQ);
+    return WA_IR_BAD;
+}
+
+/* Emits the branch word for label f at the current position; the branch
+ * instruction `ir` starts at op_pos. A back-edge skips the loop's FUEL op
+ * and charges that fuel itself. */
+static void branch_to(comp *c, cframe *f, uint32_t op_pos, wa_ir ir) {
     uint32_t pos = c->len;
     emit(c, 0);
-    if (f->kind == F_LOOP) patch_to(c, pos, f->loop_pos);
-    else chain(c, f, pos);
+    if (c->oom) return;
+    if (f->kind == F_LOOP) {
+        c->code[op_pos] = c->opw[loop_form(ir)];
+        patch_to(c, pos, f->loop_pos + 2);
+    } else {
+        c->code[op_pos] = c->opw[ir];
+        chain(c, f, pos);
+    }
 }
 
 static uint32_t label_arity(const cframe *f) { return f->kind == F_LOOP ? f->nparams : f->nresults; }
@@ -387,8 +404,7 @@ static void jump(comp *c, cframe *f) {
         return;
     }
     for (uint32_t j = 0; j < n; j++) move_entry(c, c->sp - n + j, c->base + f->height + j);
-    emit_op(c, WA_IR_JMP);
-    branch_word(c, f);
+    branch_to(c, f, emit_op(c, WA_IR_JMP), WA_IR_JMP);
 }
 
 static void set_unreachable(comp *c) {
@@ -422,21 +438,19 @@ static void br_if(comp *c, uint32_t depth) {
         if (top_fresh && is_i32_cmp(c->last_ir)) {
             /* [cmp d a b] becomes [br_cmp a b rel]: same size, no temp */
             uint32_t p = c->last_op;
-            c->code[p] = c->opw[WA_IR_J_I32_EQ + (c->last_ir - WA_IR_I32_EQ)];
             c->code[p + 1] = c->code[p + 2];
             c->code[p + 2] = c->code[p + 3];
             c->len = p + 3;
-            branch_word(c, f);
+            branch_to(c, f, p, WA_IR_J_I32_EQ + (c->last_ir - WA_IR_I32_EQ));
         } else if (top_fresh && c->last_ir == WA_IR_I32_EQZ) {
             uint32_t p = c->last_op;
-            c->code[p] = c->opw[WA_IR_JZ];
             c->code[p + 1] = c->code[p + 2];
             c->len = p + 2;
-            branch_word(c, f);
+            branch_to(c, f, p, WA_IR_JZ);
         } else {
-            emit_op(c, WA_IR_JNZ);
+            uint32_t p = emit_op(c, WA_IR_JNZ);
             emit(c, cond);
-            branch_word(c, f);
+            branch_to(c, f, p, WA_IR_JNZ);
         }
         c->last_dst = NONE;
         return;

@@ -225,6 +225,20 @@ dispatch:
         pc += 3 + i + (int32_t)pc[3 + i];
         DISPATCH();
     }
+    /* back-edges charge the loop header's fuel (t[-1]) without dispatching it */
+#define BACK_EDGE(t)                                                                       \
+    do {                                                                                   \
+        const uint32_t *t_ = (t);                                                          \
+        if (fuel <= 0) {                                                                   \
+            pc = t_ - 2;                                                                   \
+            goto out_of_fuel;                                                              \
+        }                                                                                  \
+        fuel -= t_[-1];                                                                    \
+        pc = t_;                                                                           \
+    } while (0)
+    CASE(JMP_L) { BACK_EDGE(pc + 1 + (int32_t)pc[1]); DISPATCH(); }
+    CASE(JNZ_L) { if (RU32(1)) BACK_EDGE(pc + 2 + (int32_t)pc[2]); else pc += 3; DISPATCH(); }
+    CASE(JZ_L) { if (!RU32(1)) BACK_EDGE(pc + 2 + (int32_t)pc[2]); else pc += 3; DISPATCH(); }
     CASE(COPY) { SLOT(1) = SLOT(2); NEXT(3); }
     CASE(CONST32) { SLOT(1) = pc[2]; NEXT(3); }
     CASE(CONST64) { SLOT(1) = (uint64_t)pc[2] | ((uint64_t)pc[3] << 32); NEXT(4); }
@@ -431,6 +445,16 @@ dispatch:
     CASE(J_I32_LE_U) { uint32_t a = RU32(1), b = RU32(2); if (a <= b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
     CASE(J_I32_GE_S) { uint32_t a = RU32(1), b = RU32(2); if ((int32_t)a >= (int32_t)b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
     CASE(J_I32_GE_U) { uint32_t a = RU32(1), b = RU32(2); if (a >= b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_EQ_L) { uint32_t a = RU32(1), b = RU32(2); if (a == b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_NE_L) { uint32_t a = RU32(1), b = RU32(2); if (a != b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LT_S_L) { uint32_t a = RU32(1), b = RU32(2); if ((int32_t)a < (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LT_U_L) { uint32_t a = RU32(1), b = RU32(2); if (a < b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GT_S_L) { uint32_t a = RU32(1), b = RU32(2); if ((int32_t)a > (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GT_U_L) { uint32_t a = RU32(1), b = RU32(2); if (a > b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LE_S_L) { uint32_t a = RU32(1), b = RU32(2); if ((int32_t)a <= (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LE_U_L) { uint32_t a = RU32(1), b = RU32(2); if (a <= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GE_S_L) { uint32_t a = RU32(1), b = RU32(2); if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GE_U_L) { uint32_t a = RU32(1), b = RU32(2); if (a >= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(I32_EQZ) { uint32_t a = RU32(2); WU32(1, a == 0); NEXT(3); }
     CASE(I64_EQZ) { uint64_t a = RU64(2); WU32(1, a == 0); NEXT(3); }
     CASE(REF_IS_NULL) { uint64_t a = RU64(2); WU32(1, a == 0); NEXT(3); }
