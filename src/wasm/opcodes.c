@@ -191,7 +191,9 @@ static void read_immediates(wa_reader *r, wa_instr *in, int imm) {
 }
 
 bool wa__instr_read(wa_reader *r, wa_instr *in) {
-    memset(in, 0, sizeof *in);
+    in->a = in->b = in->nvec = 0;
+    in->imm = 0;
+    in->vec = NULL;
     in->offset = wa_reader_offset(r);
     uint32_t op = wa_read_u8(r);
     if (!r->ok) return false;

@@ -47,6 +47,7 @@ static inline uint8_t wa_read_u8(wa_reader *r) {
 /* Unsigned LEB128 of at most `bits` bits (32 or 64); unused bits of the last
  * byte must be zero ("integer too large" / "integer representation too long"). */
 static inline uint64_t wa_read_uleb(wa_reader *r, unsigned bits) {
+    if (r->p < r->end && *r->p < 0x80) return *r->p++; /* the common one-byte case */
     uint64_t result = 0;
     unsigned shift = 0;
     for (;;) {
@@ -76,6 +77,10 @@ static inline uint64_t wa_read_uleb(wa_reader *r, unsigned bits) {
 /* Signed LEB128 of at most `bits` bits (32, 33 or 64); the unused bits of
  * the last byte must be a sign extension. */
 static inline int64_t wa_read_sleb(wa_reader *r, unsigned bits) {
+    if (bits >= 7 && r->p < r->end && *r->p < 0x80) { /* one byte: sign bit is 0x40 */
+        uint8_t b1 = *r->p++;
+        return (b1 & 0x40) ? (int64_t)b1 - 0x80 : (int64_t)b1;
+    }
     int64_t result = 0;
     unsigned shift = 0;
     uint8_t b;

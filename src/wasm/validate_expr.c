@@ -261,7 +261,8 @@ static bool check_sig(vstate *v, const wa_instr *in, const char *sig) {
     if (in->op == WA_OP_MEMORY_INIT && !need_data(v, in->a)) return false;
     if (in->op == WA_OP_DATA_DROP && !need_data(v, in->a)) return false;
     if (in->op == WA_OP_ELEM_DROP && !need_elem(v, in->a)) return false;
-    const char *colon = strchr(sig, ':');
+    const char *colon = sig;
+    while (*colon != ':') colon++; /* every signature in opcodes.def has one */
     for (const char *c = colon; c-- > sig;)
         if (!pop_expect(v, sig_type(*c))) return false;
     for (const char *c = colon + 1; *c; c++)
