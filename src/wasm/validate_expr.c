@@ -11,6 +11,10 @@
 #include "validate.h"
 
 #define T_UNKNOWN 0 /* the polymorphic stack's bottom type */
+/* Implementation limit on operand stack height: one `call` of a 1000-result
+ * type pushes 1000 values from 2 bytes, so without it a 1 MB body could ask
+ * for 500 million entries. Real code stays far below (clang: < 1000). */
+#define WA_MAX_OPERAND_STACK (1u << 22)
 
 typedef struct vframe {
     uint32_t op;          /* BLOCK, LOOP, IF, ELSE; BLOCK for the function */
@@ -87,9 +91,12 @@ static bool grow(vstate *v, void **arr, uint32_t *cap, uint32_t need, size_t esi
 }
 
 static bool push(vstate *v, uint8_t t) {
-    if (v->nvals == v->cap_vals &&
-        !grow(v, (void **)&v->vals, &v->cap_vals, v->nvals + 1, sizeof *v->vals))
-        return false;
+    if (v->nvals == v->cap_vals) {
+        if (v->nvals >= WA_MAX_OPERAND_STACK)
+            return vfail(v, WB_LIMIT, "operand stack deeper than %u values (implementation limit)",
+                         WA_MAX_OPERAND_STACK);
+        if (!grow(v, (void **)&v->vals, &v->cap_vals, v->nvals + 1, sizeof *v->vals)) return false;
+    }
     v->vals[v->nvals++] = t;
     return true;
 }

@@ -244,6 +244,35 @@ static void deep_operand_stack(void **state) {
     tb_free(&b);
 }
 
+/* `call` of a 1000-result function pushes 1000 values for 2 bytes: the
+ * operand stack limit stops a small module from asking for gigabytes. */
+static void stack_amplification(void **state) {
+    (void)state;
+    tb b = {0}, s = {0}, body = {0};
+    tb_header(&b);
+    tb_u32(&s, 2), tb_functype(&s, ":");
+    tb_byte(&s, 0x60), tb_u32(&s, 0), tb_u32(&s, 1000);
+    for (int i = 0; i < 1000; i++) tb_byte(&s, 0x7f);
+    tb_section(&b, 1, &s);
+    tb_u32(&s, 2), tb_u32(&s, 1), tb_u32(&s, 0), tb_section(&b, 3, &s);
+    tb_u32(&body, 0);
+    for (int i = 0; i < 5000; i++) tb_bytes(&body, "\x10\x00", 2);
+    tb_bytes(&body, "\x00\x0b", 2); /* unreachable: the values need not be dropped */
+    tb_u32(&s, 2), tb_bytes(&s, "\x03\x00\x00\x0b", 4);
+    tb_u32(&s, body.len), tb_bytes(&s, body.p, body.len), tb_section(&b, 10, &s);
+    wa_engine *e = wa_engine_new(NULL);
+    wa_module *m = NULL;
+    wb_error err = {0};
+    uint64_t t0 = wb_now_ns();
+    assert_int_equal(wa_module_new(e, b.p, b.len, &m, &err), WB_LIMIT);
+    assert_non_null(strstr(err.msg, "operand stack"));
+    assert_true(wb_now_ns() - t0 < 5000000000ull);
+    wa_engine_free(e);
+    tb_free(&body);
+    tb_free(&s);
+    tb_free(&b);
+}
+
 /* Decode + validate only (no translation), timed. */
 static void decode_validate_file(const char *name, unsigned min_funcs) {
     size_t len = 0;
@@ -297,6 +326,7 @@ int main(void) {
         cmocka_unit_test(memory_table_globals),
         cmocka_unit_test(module_rules),
         cmocka_unit_test(deep_operand_stack),
+        cmocka_unit_test(stack_amplification),
         cmocka_unit_test(real_modules),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
