@@ -148,10 +148,10 @@ void wa_engine_free(wa_engine *e); /* after every module and instance is gone */
 
 /* ---- modules ------------------------------------------------------------- */
 /* Decodes, validates and compiles. On failure returns WB_MALFORMED (binary
- * format), WB_INVALID (validation), WB_LIMIT (an implementation limit: over
- * 4 GiB, WA_MAX_LOCALS-style counts, operand stack height) or WB_NOMEM,
- * with the reason and byte offset in err->msg. The bytes are copied; the
- * caller keeps its buffer. */
+ * format; also more locals than the engine allows: "too many locals"),
+ * WB_INVALID (validation), WB_LIMIT (over 4 GiB, operand stack higher than
+ * the engine allows) or WB_NOMEM, with the reason and byte offset in
+ * err->msg. The bytes are copied; the caller keeps its buffer. */
 wb_status wa_module_new(wa_engine *e, const uint8_t *bytes, size_t len, wa_module **out,
                         wb_error *err);
 /* Modules are reference counted (shared by instances, caches, threads). */
