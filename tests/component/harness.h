@@ -160,12 +160,22 @@ static inline wc_state state_of(harness *t, const char *name) {
     return info.state;
 }
 
+/* Waits until `name` is Ready and registered; its id (0 after 10 s). */
+static inline wr_id wait_ready(harness *t, const char *name) {
+    for (int i = 0; i < 10000; i++) {
+        wr_id id = wr_lookup(t->sys, name);
+        if (id && state_of(t, name) == WC_STATE_READY) return id;
+        wb_sleep_ns(MS);
+    }
+    return 0;
+}
+
 /* Waits until `name` has a live incarnation other than `old` that is Ready. */
 static inline wr_id wait_restarted(harness *t, const char *name, wr_id old) {
     for (int i = 0; i < 10000; i++) {
         wc_info info;
         if (wc_info_get(t->host, name, &info) == WB_OK && info.id && info.id != old &&
-            info.state == WC_STATE_READY)
+            info.state == WC_STATE_READY && wr_lookup(t->sys, name) == info.id)
             return info.id;
         wb_sleep_ns(MS);
     }

@@ -1,0 +1,266 @@
+/* SPDX-License-Identifier: MIT */
+/* Components under the runtime's supervisors: restart policies, clean state
+ * after a restart, backoff in the restart history, intensity, strategies. */
+// ctest-label: concurrency
+#include "harness.h"
+
+static harness T;
+
+static int setup(void **state) {
+    (void)state;
+    harness_open(&T, 2);
+    witness_start(T.sys);
+    define_guest(&T, "counter", "counter", NULL);
+    define_guest(&T, "crasher", "crasher", NULL);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    harness_close(&T);
+    return 0;
+}
+
+static wr_child_spec child(const char *def, const char *name, wc_restart restart, uint32_t backoff_ms) {
+    wc_child_opts o = {0};
+    o.restart = restart;
+    o.backoff.initial_ms = backoff_ms;
+    o.backoff.max_ms = backoff_ms * 8;
+    o.backoff.multiplier = 2;
+    wr_child_spec cs;
+    wb_error err;
+    if (wc_child_spec(T.host, def, name, &o, &cs, &err) != WB_OK) fail_msg("%s", err.msg);
+    return cs;
+}
+
+static wr_id start_sup(wr_sup_spec *s) {
+    wr_id sup = 0;
+    wb_error err;
+    if (wr_supervisor_start(T.sys, s, &sup, &err) != WB_OK) fail_msg("%s", err.msg);
+    for (size_t i = 0; i < s->nchildren; i++)
+        if (!wait_ready(&T, s->children[i].name)) fail_msg("%s not ready", s->children[i].name);
+    return sup;
+}
+
+static void crash(const char *name, const char *how) {
+    char out[128];
+    wr_id id = wait_ready(&T, name);
+    assert_true(id != 0);
+    assert_false(ask(&T, id, how, 10 * SEC, out, sizeof out));
+}
+
+/* 3 + 5: a crash restarts the component with a clean instance; the record
+ * keeps counting across incarnations. */
+static void restart_starts_clean(void **state) {
+    (void)state;
+    wr_child_spec kids[] = {child("counter", "sv-counter", WC_RESTART_PERMANENT, 0)};
+    wr_sup_spec s = {.name = "sv1", .strategy = WR_ONE_FOR_ONE, .intensity = 5,
+                     .period_ns = 10 * SEC, .children = kids, .nchildren = 1};
+    wr_id sup = start_sup(&s);
+    wr_id id = wr_supervisor_child(T.sys, sup, "sv-counter");
+    assert_true(id != 0);
+    assert_int_equal(wr_lookup(T.sys, "sv-counter"), id);
+    char out[64];
+    for (int i = 0; i < 3; i++) assert_true(ask(&T, id, "tick", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, "ok 3");
+    wb_error err;
+    assert_int_equal(wr_exit(T.sys, 0, id, WR_EXIT_KILLED, "test kill", &err), WB_OK);
+    wr_id id2 = wait_restarted(&T, "sv-counter", id);
+    assert_true(id2 != 0);
+    assert_int_equal(wr_lookup(T.sys, "sv-counter"), id2);
+    assert_true(ask(&T, id2, "tick", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, "ok 1");
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "sv-counter", &info), WB_OK);
+    assert_int_equal(info.incarnations, 2);
+    assert_int_equal(info.failures, 1);
+    assert_int_equal(info.fail, WC_FAIL_KILLED);
+    assert_int_equal(info.messages, 4); /* counters survive the restart */
+    wr_restart_entry h[4];
+    size_t n = 0;
+    assert_int_equal(wr_supervisor_history(T.sys, sup, "sv-counter", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].old_id, id);
+    assert_int_equal(h[0].new_id, id2);
+    assert_int_equal(h[0].reason, WR_EXIT_KILLED);
+}
+
+/* 5: every trap kind restarts a permanent component. */
+static void traps_restart(void **state) {
+    (void)state;
+    wr_child_spec kids[] = {child("crasher", "sv-crasher", WC_RESTART_PERMANENT, 0)};
+    wr_sup_spec s = {.name = "sv2", .strategy = WR_ONE_FOR_ONE, .intensity = 10,
+                     .period_ns = 10 * SEC, .children = kids, .nchildren = 1};
+    wr_id sup = start_sup(&s);
+    const char *how[] = {"unreachable", "div0", "oob", "stack"};
+    wr_id prev = wr_supervisor_child(T.sys, sup, "sv-crasher");
+    for (size_t i = 0; i < 4; i++) {
+        crash("sv-crasher", how[i]);
+        wr_id next = wait_restarted(&T, "sv-crasher", prev);
+        assert_true(next != 0);
+        wc_info info;
+        wc_info_get(T.host, "sv-crasher", &info);
+        assert_int_equal(info.fail, WC_FAIL_TRAP);
+        prev = next;
+    }
+    wr_restart_entry h[8];
+    size_t n = 0;
+    assert_int_equal(wr_supervisor_history(T.sys, sup, "sv-crasher", h, 8, &n), WB_OK);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) assert_int_equal(h[i].reason, WR_EXIT_ERROR);
+}
+
+/* 8: transient restarts after a failure but not after a graceful stop;
+ * temporary never restarts. */
+static void restart_policies(void **state) {
+    (void)state;
+    wr_child_spec kids[] = {child("crasher", "sv-transient", WC_RESTART_TRANSIENT, 0),
+                            child("crasher", "sv-temporary", WC_RESTART_TEMPORARY, 0)};
+    wr_sup_spec s = {.name = "sv3", .strategy = WR_ONE_FOR_ONE, .intensity = 10,
+                     .period_ns = 10 * SEC, .children = kids, .nchildren = 2};
+    wr_id sup = start_sup(&s);
+    wr_id tr = wr_supervisor_child(T.sys, sup, "sv-transient");
+    crash("sv-transient", "unreachable");
+    wr_id tr2 = wait_restarted(&T, "sv-transient", tr);
+    assert_true(tr2 != 0);
+    wb_error err;
+    assert_int_equal(wc_stop(T.host, tr2, &err), WB_OK);
+    for (int k = 0; k < 2000 && state_of(&T, "sv-transient") != WC_STATE_TERMINATED; k++) wb_sleep_ns(MS);
+    assert_int_equal(state_of(&T, "sv-transient"), WC_STATE_TERMINATED);
+    wb_sleep_ns(100 * MS);
+    assert_int_equal(wr_supervisor_child(T.sys, sup, "sv-transient"), 0);
+    assert_int_equal(state_of(&T, "sv-transient"), WC_STATE_TERMINATED);
+
+    wr_id tmp = wr_supervisor_child(T.sys, sup, "sv-temporary");
+    assert_true(tmp != 0);
+    crash("sv-temporary", "div0");
+    wb_sleep_ns(100 * MS);
+    assert_int_equal(state_of(&T, "sv-temporary"), WC_STATE_FAILED);
+    assert_int_equal(wr_supervisor_child(T.sys, sup, "sv-temporary"), 0);
+    assert_int_equal(wr_lookup(T.sys, "sv-temporary"), 0);
+}
+
+/* 7: exponential backoff in the history; intensity exceeded escalates. */
+static void backoff_and_intensity(void **state) {
+    (void)state;
+    wr_child_spec kids[] = {child("crasher", "sv-backoff", WC_RESTART_PERMANENT, 40)};
+    wr_sup_spec s = {.name = "sv4", .strategy = WR_ONE_FOR_ONE, .intensity = 4,
+                     .period_ns = 30 * SEC, .children = kids, .nchildren = 1};
+    wr_id sup = start_sup(&s);
+    wr_id prev = wr_supervisor_child(T.sys, sup, "sv-backoff");
+    uint64_t crashed_at[4], ready_at[4];
+    for (int i = 0; i < 4; i++) {
+        crashed_at[i] = wb_now_ns();
+        crash("sv-backoff", "unreachable");
+        prev = wait_restarted(&T, "sv-backoff", prev);
+        ready_at[i] = wb_now_ns();
+        assert_true(prev != 0);
+    }
+    wr_restart_entry h[8];
+    size_t n = 0;
+    assert_int_equal(wr_supervisor_history(T.sys, sup, "sv-backoff", h, 8, &n), WB_OK);
+    assert_int_equal(n, 4);
+    const uint64_t want[] = {40 * MS, 80 * MS, 160 * MS, 320 * MS};
+    for (int i = 0; i < 4; i++) {
+        /* jitter 0 here (wc_child_opts.backoff.jitter = 0): exact delays */
+        assert_int_equal(h[i].delay_ns, want[i]);
+        /* ... and the restart really waited that long (generous upper bound). */
+        uint64_t took = ready_at[i] - crashed_at[i];
+        if (took < want[i] || took > want[i] + 3 * SEC)
+            fail_msg("restart %d took %llu ms, delay %llu ms", i, (unsigned long long)(took / MS),
+                     (unsigned long long)(want[i] / MS));
+    }
+    /* The fifth crash in the window is one too many: the supervisor exits. */
+    assert_true(wr_alive(T.sys, sup));
+    crash("sv-backoff", "oob");
+    for (int k = 0; k < 5000 && wr_alive(T.sys, sup); k++) wb_sleep_ns(MS);
+    assert_false(wr_alive(T.sys, sup));
+}
+
+/* 7: crashes spaced wider than the window never trip the intensity. */
+static void spaced_crashes_do_not_trip(void **state) {
+    (void)state;
+    wr_child_spec kids[] = {child("crasher", "sv-spaced", WC_RESTART_PERMANENT, 0)};
+    wr_sup_spec s = {.name = "sv5", .strategy = WR_ONE_FOR_ONE, .intensity = 1,
+                     .period_ns = 150 * MS, .children = kids, .nchildren = 1};
+    wr_id sup = start_sup(&s);
+    wr_id prev = wr_supervisor_child(T.sys, sup, "sv-spaced");
+    for (int i = 0; i < 4; i++) {
+        crash("sv-spaced", "unreachable");
+        prev = wait_restarted(&T, "sv-spaced", prev);
+        assert_true(prev != 0);
+        wb_sleep_ns(300 * MS);
+    }
+    assert_true(wr_alive(T.sys, sup));
+}
+
+/* Ids of the children, in order. */
+static void ids_of(wr_id sup, const char *const *names, wr_id *out, int n) {
+    for (int i = 0; i < n; i++) out[i] = wr_supervisor_child(T.sys, sup, names[i]);
+}
+
+static bool all_ready(const char *const *names, int n) {
+    for (int i = 0; i < n; i++)
+        if (state_of(&T, names[i]) != WC_STATE_READY || !wr_lookup(T.sys, names[i])) return false;
+    return true;
+}
+
+/* 8: one-for-all and rest-for-one restart exactly the right children. (The
+ * runtime starts them in order, but their inits run concurrently on the
+ * workers, so Ready order is not fixed; the runtime's own tests check the
+ * start order.) */
+static void strategies(void **state) {
+    (void)state;
+    const char *all[] = {"ofa-a", "ofa-b", "ofa-c"};
+    const char *rest[] = {"rfo-a", "rfo-b", "rfo-c"};
+    wr_child_spec k1[3], k2[3];
+    for (int i = 0; i < 3; i++) {
+        k1[i] = child("crasher", all[i], WC_RESTART_PERMANENT, 0);
+        k2[i] = child("crasher", rest[i], WC_RESTART_PERMANENT, 0);
+    }
+    wr_sup_spec s1 = {.name = "ofa", .strategy = WR_ONE_FOR_ALL, .intensity = 5,
+                      .period_ns = 10 * SEC, .children = k1, .nchildren = 3};
+    wr_sup_spec s2 = {.name = "rfo", .strategy = WR_REST_FOR_ONE, .intensity = 5,
+                      .period_ns = 10 * SEC, .children = k2, .nchildren = 3};
+    wr_id sup1 = start_sup(&s1), sup2 = start_sup(&s2);
+    wr_id before[3], after[3];
+
+    ids_of(sup1, all, before, 3);
+    crash("ofa-b", "unreachable");
+    for (int k = 0; k < 5000; k++) {
+        ids_of(sup1, all, after, 3);
+        if (after[0] && after[0] != before[0] && after[2] && after[2] != before[2] && all_ready(all, 3)) break;
+        wb_sleep_ns(MS);
+    }
+    for (int i = 0; i < 3; i++) assert_true(after[i] && after[i] != before[i]);
+    wc_info info;
+    for (int i = 0; i < 3; i++) {
+        wc_info_get(T.host, all[i], &info);
+        assert_int_equal(info.incarnations, 2);
+    }
+
+    ids_of(sup2, rest, before, 3);
+    crash("rfo-b", "unreachable");
+    for (int k = 0; k < 5000; k++) {
+        ids_of(sup2, rest, after, 3);
+        if (after[1] && after[1] != before[1] && after[2] && after[2] != before[2] && all_ready(rest, 3)) break;
+        wb_sleep_ns(MS);
+    }
+    assert_int_equal(after[0], before[0]); /* started before the crashed one: untouched */
+    assert_true(after[1] && after[1] != before[1]);
+    assert_true(after[2] && after[2] != before[2]);
+    wc_info_get(T.host, "rfo-a", &info);
+    assert_int_equal(info.incarnations, 1);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(restart_starts_clean),
+        cmocka_unit_test(traps_restart),
+        cmocka_unit_test(restart_policies),
+        cmocka_unit_test(backoff_and_intensity),
+        cmocka_unit_test(spaced_crashes_do_not_trip),
+        cmocka_unit_test(strategies),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
