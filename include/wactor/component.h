@@ -56,6 +56,9 @@ wb_status wc_values_to_payload(wc_codec codec, const wa_value *vals, uint32_t n,
  * and '#' (last segment only) matches the rest, including nothing. A pattern
  * without wildcards matches only itself. "#" alone matches everything. */
 bool wc_pattern_match(const char *pattern, const char *subject);
+/* Does every subject `pattern` matches also match `grant`? ("a.#" covers
+ * "a.*" and "a.b"; "a.*" does not cover "a.#".) */
+bool wc_pattern_covers(const char *grant, const char *pattern);
 /* WB_INVALID_ARG when '#' is not the last segment or a wildcard is mixed with
  * other characters inside one segment. */
 wb_status wc_pattern_check(const char *pattern, wb_error *err);
@@ -100,6 +103,8 @@ wb_status wc_caps_copy(wc_caps *dst, const wc_caps *src);
 /* Adds a pattern to one of the lists (copied). */
 wb_status wc_caps_allow(wc_caps *c, wc_cap_kind kind, const char *pattern, wb_error *err);
 bool wc_caps_permits(const wc_caps *c, wc_cap_kind kind, const char *subject);
+/* For subscriptions: is every subject of `pattern` permitted? */
+bool wc_caps_covers(const wc_caps *c, wc_cap_kind kind, const char *pattern);
 bool wc_caps_wasi_granted(const wc_caps *c, const char *func);
 /* Fills zero fields of l with the defaults. */
 void wc_limits_resolve(wc_limits *l);

@@ -97,6 +97,13 @@ bool wc_caps_permits(const wc_caps *c, wc_cap_kind kind, const char *subject) {
     }
 }
 
+bool wc_caps_covers(const wc_caps *c, wc_cap_kind kind, const char *pattern) {
+    char *const *l = kind == WC_CAP_SEND ? c->send : kind == WC_CAP_PUBLISH ? c->publish : c->subscribe;
+    for (size_t i = 0; l && l[i]; i++)
+        if (wc_pattern_covers(l[i], pattern)) return true;
+    return false;
+}
+
 bool wc_caps_wasi_granted(const wc_caps *c, const char *func) { return list_match(c->wasi, func); }
 
 void wc_rate_init(wc_rate *r, uint32_t rate, uint32_t burst, uint64_t now_ns) {

@@ -124,9 +124,9 @@ static wa_host_status imp_subscribe(wa_instance *inst, const wa_value *args, wa_
     int32_t code;
     if (!guest_str(inst, args[0], args[1], pat, sizeof pat) || wc_pattern_check(pat, &err) != WB_OK)
         code = WC_INVALID;
-    /* The subscription, read as a subject, must fall under a granted pattern:
-     * "metrics.#" allows "metrics.*" and "metrics.cpu", not "#". */
-    else if (!wc_caps_permits(&a->comp->def->caps, WC_CAP_SUBSCRIBE, pat))
+    /* Every topic the subscription matches must be granted: "metrics.#"
+     * allows "metrics.*" and "metrics.cpu"; "metrics.*" does not allow "#". */
+    else if (!wc_caps_covers(&a->comp->def->caps, WC_CAP_SUBSCRIBE, pat))
         code = denied(a, "subscribe to %s", pat);
     else
         code = wc_code_from_status(wr_subscribe(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), pat, &err));

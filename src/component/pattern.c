@@ -43,3 +43,19 @@ wb_status wc_pattern_check(const char *pattern, wb_error *err) {
         p += n + 1;
     }
 }
+
+bool wc_pattern_covers(const char *grant, const char *pattern) {
+    const char *g = grant, *p = pattern;
+    for (;;) {
+        size_t gl = seg_len(g), pl = seg_len(p);
+        bool g_hash = gl == 1 && g[0] == '#', p_hash = pl == 1 && p[0] == '#';
+        if (g_hash) return true;
+        if (p_hash) return false; /* the rest, but the grant stops short of it */
+        bool g_star = gl == 1 && g[0] == '*', p_star = pl == 1 && p[0] == '*';
+        if (!g_star && (p_star || gl != pl || memcmp(g, p, gl))) return false;
+        bool g_end = g[gl] == '\0', p_end = p[pl] == '\0';
+        if (g_end || p_end) return p_end && (g_end || strcmp(g + gl, ".#") == 0);
+        g += gl + 1;
+        p += pl + 1;
+    }
+}

@@ -31,6 +31,26 @@ static void matches(void **state) {
     assert_true(wc_pattern_match("a.*", "a.")); /* empty segment still is one segment */
 }
 
+static void covers(void **state) {
+    (void)state;
+    assert_true(wc_pattern_covers("a.#", "a.*"));
+    assert_true(wc_pattern_covers("a.#", "a.b.c"));
+    assert_true(wc_pattern_covers("a.#", "a.#"));
+    assert_true(wc_pattern_covers("a.#", "a"));
+    assert_true(wc_pattern_covers("#", "#"));
+    assert_true(wc_pattern_covers("a.*", "a.b"));
+    assert_true(wc_pattern_covers("a.*", "a.*"));
+    assert_false(wc_pattern_covers("a.*", "a.#"));
+    assert_false(wc_pattern_covers("a.*", "a.b.c"));
+    assert_false(wc_pattern_covers("a.b", "a.*"));
+    assert_false(wc_pattern_covers("a.b", "a"));
+    assert_false(wc_pattern_covers("a", "a.b"));
+    assert_false(wc_pattern_covers("a.#", "#"));
+    assert_false(wc_pattern_covers("a.#", "b.c"));
+    assert_true(wc_pattern_covers("*.x", "q.x"));
+    assert_false(wc_pattern_covers("*.x", "*.y"));
+}
+
 static void checks(void **state) {
     (void)state;
     wb_error err;
@@ -101,6 +121,7 @@ static void limits_defaults(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(matches),       cmocka_unit_test(checks),
+        cmocka_unit_test(covers),
         cmocka_unit_test(caps_lists),    cmocka_unit_test(rate_limit),
         cmocka_unit_test(limits_defaults),
     };
