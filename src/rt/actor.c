@@ -130,7 +130,7 @@ void wr__table_free(wr_system *sys) {
  * sent right after spawn returns is queued after INIT (or, racing, is kept
  * aside by the runner until INIT arrived). */
 wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id link_to,
-                    bool send_link, wr_id monitor_by, uint64_t mon_ref, uint64_t restarts,
+                    unsigned sflags, wr_id monitor_by, uint64_t mon_ref, uint64_t restarts,
                     wr_id *out, wb_error *err) {
     if (!spec || !spec->handle) return wb_error_set(err, WB_INVALID_ARG, "actor spec needs handle");
     if (spec->mailbox_policy > WR_MAILBOX_ERROR)
@@ -166,6 +166,7 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     atomic_store_explicit(&a->restarts, restarts, memory_order_relaxed);
     m->kind = WR__SIG_INIT;
     m->to = id;
+    if (sflags & WR__SPAWN_ACK) m->flags_ = WR__MF_ACK;
     m->corr = mon_ref;
     void *blk[4] = {life, arg, (void *)(uintptr_t)link_to, (void *)(uintptr_t)monitor_by};
     _Static_assert(sizeof blk <= WR_INLINE_MAX, "INIT block fits inline");
@@ -175,7 +176,7 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     atomic_fetch_add_explicit(&sys->spawned, 1, memory_order_relaxed);
     atomic_store_explicit(&a->id, id, memory_order_release);
     /* The parent's side first, so the child's exit signal is queued after it. */
-    if (link_to && send_link) wr__signal(sys, id, link_to, WR__SIG_LINK, 0, 0, NULL);
+    if (link_to && (sflags & WR__SPAWN_SEND_LINK)) wr__signal(sys, id, link_to, WR__SIG_LINK, 0, 0, NULL);
     wr__mailbox_push(sys, a, m);
     wr__event(sys, WR_EV_SPAWN, id, link_to ? link_to : monitor_by, 0);
     if (out) *out = id;
@@ -186,7 +187,7 @@ wb_status wr_spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id *
     if (!sys) return wb_error_set(err, WB_INVALID_ARG, "wr_spawn: no system");
     if (atomic_load(&sys->stopping) && !wr__current_worker(sys))
         return wb_error_set(err, WB_CLOSED, "system is shutting down");
-    return wr__spawn(sys, spec, arg, 0, false, 0, 0, 0, out, err);
+    return wr__spawn(sys, spec, arg, 0, 0, 0, 0, 0, out, err);
 }
 
 static wr__link *link_new(wr_system *sys, wr_id peer, uint64_t ref) {
@@ -249,7 +250,7 @@ wb_status wr_ctx_spawn(wr_ctx *ctx, const wr_actor_spec *spec, void *arg, unsign
         return wb_error_set(err, WB_NOMEM, "no memory for a monitor");
     }
     wr_id id = 0;
-    wb_status st = wr__spawn(sys, spec, arg, (flags & WR_SPAWN_LINK) ? self->self : 0, false,
+    wb_status st = wr__spawn(sys, spec, arg, (flags & WR_SPAWN_LINK) ? self->self : 0, 0,
                              mref ? self->self : 0, mref, 0, &id, err);
     if (st != WB_OK) {
         if (flags & WR_SPAWN_LINK) wr__list_remove(sys, &self->links, 0, 0, NULL);

@@ -26,6 +26,7 @@ enum {
     WR__MF_NO_EVENT = 1, /* a dead letter of this message emits no event */
     WR__MF_DIRECT = 2,   /* exit signal from wr_exit, not from a link */
     WR__MF_NOWAIT = 4,   /* never block the sender on a full WAIT mailbox */
+    WR__MF_ACK = 8,      /* INIT: acknowledge a successful init to link_to */
 };
 
 /* Parking modes of an actor (owner: the actor's runner). */
@@ -161,10 +162,14 @@ wr__actor *wr__slot(wr_system *sys, wr_id id); /* slot of id's index, or NULL */
 wr__actor *wr__live(wr_system *sys, wr_id id); /* slot if id is live, else NULL */
 wb_status wr__table_init(wr_system *sys, wb_error *err);
 void wr__table_free(wr_system *sys);
-/* link_to: the child starts linked to it; send_link also makes link_to's side
- * of the link by a signal (when link_to is not the caller's own actor). */
+/* link_to: the child starts linked to it. Flags: SEND_LINK also makes
+ * link_to's side of the link by a signal (when link_to is not the caller's
+ * own actor); ACK sends link_to a WR__TAG_STARTED message once init succeeded
+ * (supervisors start children one after the other with it). */
+enum { WR__SPAWN_SEND_LINK = 1, WR__SPAWN_ACK = 2 };
+#define WR__TAG_STARTED 0xFFFFFF01u
 wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id link_to,
-                    bool send_link, wr_id monitor_by, uint64_t mon_ref, uint64_t restarts,
+                    unsigned sflags, wr_id monitor_by, uint64_t mon_ref, uint64_t restarts,
                     wr_id *out, wb_error *err);
 void wr__run_turn(wr__worker *w, wr__actor *a);
 void wr__slot_release(wr_system *sys, wr__actor *a);

@@ -12,6 +12,7 @@
 
 enum child_state {
     CH_RUNNING = 0,
+    CH_STARTING, /* spawned, its init has not acknowledged yet */
     CH_STOPPING, /* shut down by us; its exit is expected */
     CH_PENDING,  /* down, waiting for its batch to restart */
     CH_STOPPED,  /* down for good (temporary, transient normal, terminated) */
@@ -46,7 +47,8 @@ typedef struct wr__sup {
     size_t n, cap;
     uint64_t *ring; /* owner: this sup; last `intensity` restart times */
     uint32_t ring_pos, ring_n;
-    uint64_t next_batch;
+    uint64_t next_batch; /* batch 1 is the initial start */
+    bool started;        /* the initial batch is up */
     uint64_t batch_delay[8]; /* delay per in-flight batch, by batch % 8 */
 } wr__sup;
 
@@ -181,31 +183,33 @@ static wb_status sup_build(wr_system *sys, const wr_sup_spec *spec, wr__sup **ou
     return WB_OK;
 }
 
-static wb_status sup_spawn(wr_system *sys, const wr_sup_spec *spec, wr_id parent, bool send_link,
+static wb_status sup_spawn(wr_system *sys, const wr_sup_spec *spec, wr_id parent, unsigned sflags,
                            uint64_t restarts, wr_id *out, wb_error *err) {
     wr__sup *s;
     wb_status st = sup_build(sys, spec, &s, err);
     if (st != WB_OK) return st;
     s->parent = parent;
-    st = wr__spawn(sys, &sup_actor, s, parent, send_link, 0, 0, restarts, out, err);
+    st = wr__spawn(sys, &sup_actor, s, parent, sflags, 0, 0, restarts, out, err);
     if (st != WB_OK) sup_destroy(sys, s);
     return st;
 }
 
 /* ---- starting and stopping children ------------------------------------------------ */
 
+/* Spawns the child linked to us; it acks after its init (CH_STARTING). */
 static wb_status child_start(wr_ctx *ctx, wr__sup *s, sup_child *c, wb_error *err) {
     wr_system *sys = ctx->sys;
     wr_id id = 0;
-    wb_status st = c->sup ? sup_spawn(sys, c->sup, s->self, false, c->restarts, &id, err)
-                          : wr__spawn(sys, &c->actor, c->arg, s->self, false, 0, 0, c->restarts, &id, err);
+    wb_status st = c->sup ? sup_spawn(sys, c->sup, s->self, WR__SPAWN_ACK, c->restarts, &id, err)
+                          : wr__spawn(sys, &c->actor, c->arg, s->self, WR__SPAWN_ACK, 0, 0, c->restarts,
+                                      &id, err);
     if (st != WB_OK) return st;
     if (wr__list_add(sys, &ctx->a->links, id, 0) != WB_OK) {
         wr_exit(sys, s->self, id, WR_EXIT_KILLED, NULL, NULL);
         return wb_error_set(err, WB_NOMEM, "no memory to link child '%s'", c->name);
     }
     c->id = id;
-    c->state = CH_RUNNING;
+    c->state = CH_STARTING;
     return WB_OK;
 }
 
@@ -244,25 +248,33 @@ static bool intensity_ok(wr__sup *s, uint64_t now) {
     return true;
 }
 
-static void batch_arm(wr_ctx *ctx, wr__sup *s, uint64_t batch);
-
-static void batch_start(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
+/* Starts the next child of a batch, in start order, one at a time: the next
+ * one follows when this one's init acknowledged (OTP's start order). */
+static void batch_next(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
     wr_system *sys = ctx->sys;
+    sup_child *c = NULL;
     for (size_t i = 0; i < s->n; i++) {
-        sup_child *c = &s->children[i];
-        if (c->state != CH_PENDING || c->batch != batch) continue;
-        c->restarts++;
-        wb_error err;
-        if (child_start(ctx, s, c, &err) != WB_OK) {
-            wr_ctx_exit(ctx, WR_EXIT_ERROR, err.msg);
-            return;
-        }
-        wr_restart_entry *h = &c->hist[(c->nhist + HIST - 1) % HIST];
-        if (c->nhist && h->new_id == 0) h->new_id = c->id;
-        atomic_fetch_add_explicit(&sys->restarts, 1, memory_order_relaxed);
-        wr__event(sys, WR_EV_RESTART, c->id, s->self,
-                  (uint32_t)(s->batch_delay[batch % 8] / 1000000));
+        sup_child *o = &s->children[i];
+        if (o->batch != batch) continue;
+        if (o->state == CH_STARTING) return; /* wait for its ack */
+        if (o->state == CH_PENDING && !c) c = o;
     }
+    if (!c) {
+        if (batch == 1) s->started = true;
+        return;
+    }
+    wb_error err;
+    if (batch != 1) c->restarts++;
+    if (child_start(ctx, s, c, &err) != WB_OK) {
+        c->state = CH_STOPPED;
+        wr_ctx_exit(ctx, WR_EXIT_ERROR, err.msg);
+        return;
+    }
+    if (batch == 1) return;
+    wr_restart_entry *h = &c->hist[(c->nhist + HIST - 1) % HIST];
+    if (c->nhist && h->new_id == 0) h->new_id = c->id;
+    atomic_fetch_add_explicit(&sys->restarts, 1, memory_order_relaxed);
+    wr__event(sys, WR_EV_RESTART, c->id, s->self, (uint32_t)(s->batch_delay[batch % 8] / 1000000));
 }
 
 /* All members of the batch are down: start them now or after the delay. */
@@ -271,13 +283,13 @@ static void batch_arm(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
         if (s->children[i].state == CH_STOPPING && s->children[i].batch == batch) return;
     uint64_t delay = s->batch_delay[batch % 8];
     if (delay == 0) {
-        batch_start(ctx, s, batch);
+        batch_next(ctx, s, batch);
         return;
     }
     wb_error err;
     if (wr_send_after(ctx->sys, s->self, s->self, delay, TAG_RESTART, &batch, sizeof batch, NULL, &err) !=
         WB_OK)
-        batch_start(ctx, s, batch); /* no timer (shutting down): restart now */
+        batch_next(ctx, s, batch); /* no timer (shutting down): restart now */
 }
 
 static uint64_t backoff_for(sup_child *c, uint64_t now) {
@@ -298,6 +310,8 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
     wr_system *sys = ctx->sys;
     sup_child *c = &s->children[idx];
     wr_id old = c->id;
+    uint64_t old_batch = c->batch;
+    bool was_starting = c->state == CH_STARTING;
     c->id = 0;
     if (c->state == CH_STOPPING) {
         c->state = c->batch ? CH_PENDING : CH_STOPPED;
@@ -307,6 +321,8 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
     if (c->state == CH_PENDING) return;
     if (!wants_restart(c, why) || atomic_load(&sys->halting)) {
         c->state = CH_STOPPED;
+        c->batch = 0;
+        if (was_starting) batch_next(ctx, s, old_batch);
         return;
     }
     uint64_t now = wb_now_ns();
@@ -333,7 +349,7 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
             if (i == idx || o->state == CH_STOPPED) continue;
             /* temporary siblings are stopped but not restarted */
             o->batch = o->restart == WR_TEMPORARY ? 0 : batch;
-            if (o->state == CH_RUNNING) {
+            if (o->state == CH_RUNNING || o->state == CH_STARTING) {
                 o->state = CH_STOPPING;
                 child_stop(sys, s->self, o);
             } else if (o->state == CH_PENDING && !o->batch) {
@@ -342,6 +358,7 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
         }
     }
     batch_arm(ctx, s, batch);
+    if (was_starting && old_batch != batch) batch_next(ctx, s, old_batch);
 }
 
 /* ---- the supervisor actor ----------------------------------------------------- */
@@ -352,21 +369,19 @@ static wb_status sup_init(wr_ctx *ctx, void *arg) {
     *(wr__sup **)wr_ctx_state(ctx) = s;
     s->self = wr_ctx_self(ctx);
     wr_ctx_trap_exit(ctx, true);
-    wb_error err;
-    pthread_mutex_lock(&s->lock);
-    for (size_t i = 0; i < s->n; i++) {
-        if (child_start(ctx, s, &s->children[i], &err) != WB_OK) {
-            pthread_mutex_unlock(&s->lock);
-            wr_ctx_exit(ctx, WR_EXIT_ERROR, err.msg);
-            return WB_OK;
-        }
-    }
-    pthread_mutex_unlock(&s->lock);
     sup_entry *e = wb_alloc(&sys->alloc, sizeof *e, WB_TAG_GENERIC);
     if (!e) {
         wr_ctx_exit(ctx, WR_EXIT_ERROR, "no memory to register supervisor");
         return WB_OK;
     }
+    pthread_mutex_lock(&s->lock);
+    s->next_batch = 1;
+    for (size_t i = 0; i < s->n; i++) {
+        s->children[i].state = CH_PENDING;
+        s->children[i].batch = 1;
+    }
+    batch_next(ctx, s, 1);
+    pthread_mutex_unlock(&s->lock);
     e->id = s->self;
     e->sup = s;
     pthread_mutex_lock(&sys->sups->lock);
@@ -388,13 +403,21 @@ static wr_turn sup_handle(wr_ctx *ctx, const wr_msg *msg) {
         } else if (msg->from == s->parent && s->parent) {
             wr_ctx_exit(ctx, (wr_exit_kind)msg->tag, wr_msg_reason(msg)); /* parent died */
         }
+    } else if (msg->kind == WR_MSG_USER && msg->tag == WR__TAG_STARTED) {
+        for (size_t i = 0; i < s->n; i++) {
+            sup_child *c = &s->children[i];
+            if (c->id != msg->from || c->state != CH_STARTING) continue;
+            c->state = CH_RUNNING;
+            batch_next(ctx, s, c->batch);
+            break;
+        }
     } else if (msg->kind == WR_MSG_USER && msg->tag == TAG_RESTART && msg->from == s->self) {
         uint64_t batch;
         size_t len;
         const void *p = wr_msg_bytes(msg, &len);
         if (len == sizeof batch) {
             memcpy(&batch, p, sizeof batch);
-            if (!atomic_load(&ctx->sys->halting)) batch_start(ctx, s, batch);
+            if (!atomic_load(&ctx->sys->halting)) batch_next(ctx, s, batch);
         }
     }
     pthread_mutex_unlock(&s->lock);
@@ -419,7 +442,8 @@ static void sup_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     /* Children stop in reverse start order; exit signals are asynchronous, a
      * kill timer enforces each shutdown timeout after we are gone. */
     for (size_t i = s->n; i-- > 0;) {
-        if (s->children[i].state == CH_RUNNING || s->children[i].state == CH_STOPPING)
+        uint8_t st = s->children[i].state;
+        if (st == CH_RUNNING || st == CH_STARTING || st == CH_STOPPING)
             child_stop(sys, s->self, &s->children[i]);
     }
     sup_destroy(sys, s);
@@ -432,16 +456,15 @@ wb_status wr_supervisor_start(wr_system *sys, const wr_sup_spec *spec, wr_id *ou
     if (!sys || !out) return wb_error_set(err, WB_INVALID_ARG, "wr_supervisor_start: bad arguments");
     if (atomic_load(&sys->stopping)) return wb_error_set(err, WB_CLOSED, "system is shutting down");
     wr_id id;
-    wb_status st = sup_spawn(sys, spec, 0, false, 0, &id, err);
+    wb_status st = sup_spawn(sys, spec, 0, 0, 0, &id, err);
     if (st != WB_OK) return st;
-    /* From outside the workers, wait until init started every child. */
+    /* From outside the workers, wait until every child's init ran. */
     if (!wr__current_worker(sys)) {
         for (uint64_t t0 = wb_now_ns(); wb_now_ns() - t0 < 10000000000ull;) {
             wr__sup *s = sup_acquire(sys, id);
-            if (s) {
-                sup_release(sys, s);
-                break;
-            }
+            bool up = s && s->started;
+            if (s) sup_release(sys, s);
+            if (up) break;
             if (!wr_alive(sys, id)) return wb_error_set(err, WB_STATE, "supervisor exited during start");
             wb_sleep_ns(50000);
         }
@@ -484,8 +507,8 @@ wb_status wr_supervisor_start_child(wr_system *sys, wr_id sup, const wr_child_sp
     if (st == WB_OK) {
         sup_child *c = &s->children[s->n - 1];
         wr_id id = 0;
-        st = c->sup ? sup_spawn(sys, c->sup, s->self, true, 0, &id, err)
-                    : wr__spawn(sys, &c->actor, c->arg, s->self, true, 0, 0, 0, &id, err);
+        st = c->sup ? sup_spawn(sys, c->sup, s->self, WR__SPAWN_SEND_LINK, 0, &id, err)
+                    : wr__spawn(sys, &c->actor, c->arg, s->self, WR__SPAWN_SEND_LINK, 0, 0, 0, &id, err);
         if (st == WB_OK) {
             c->id = id;
             c->state = CH_RUNNING;
@@ -504,7 +527,7 @@ wb_status wr_supervisor_terminate_child(wr_system *sys, wr_id sup, const char *n
     wb_status st = WB_OK;
     if (!c) {
         st = wb_error_set(err, WB_NOT_FOUND, "no child '%s'", name);
-    } else if (c->state == CH_RUNNING) {
+    } else if (c->state == CH_RUNNING || c->state == CH_STARTING) {
         c->state = CH_STOPPING;
         c->batch = 0;
         child_stop(sys, s->self, c);

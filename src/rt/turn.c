@@ -121,6 +121,7 @@ static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
     a->budget = life->spec.budget;
     if (link_to) wr__list_add(sys, &a->links, link_to, 0);
     if (monitor_by) wr__list_add(sys, &a->watchers, monitor_by, m->corr);
+    bool ack = (m->flags_ & WR__MF_ACK) && link_to;
     wr__msg_free(sys, m);
     wr_ctx ctx = {.sys = sys, .w = w, .a = a};
     if (life->spec.init) {
@@ -129,6 +130,16 @@ static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
             char text[120];
             snprintf(text, sizeof text, "init failed: %s", wb_status_str(st));
             wr_ctx_exit(&ctx, WR_EXIT_ERROR, text);
+        }
+    }
+    if (ack && !ctx.exiting) {
+        wr_msg *k = wr__msg_new(sys);
+        if (k) {
+            k->from = a->self;
+            k->to = link_to;
+            k->tag = WR__TAG_STARTED;
+            k->flags_ = WR__MF_NOWAIT | WR__MF_NO_EVENT;
+            wr__deliver(sys, NULL, k, NULL);
         }
     }
     after_handler(&ctx);

@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: MIT */
+/* Supervisors: strategies, restart policies, intensity, backoff, nesting,
+ * dynamic children and restart history. */
+#include "rt/rt_test.h"
+
+enum { T_CRASH = 66, T_NORMAL = 67, T_TRAP = 68 };
+
+typedef struct log_rec {
+    char name[16];
+    int what; /* 0 init, 1 terminate */
+    int kind;
+    wr_id id;
+    uint64_t time_ns;
+} log_rec;
+
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static log_rec log_v[1024];
+static _Atomic size_t log_n;
+
+static void log_add(const char *name, int what, int kind, wr_id id) {
+    pthread_mutex_lock(&log_lock);
+    size_t n = atomic_load(&log_n);
+    if (n < 1024) {
+        snprintf(log_v[n].name, sizeof log_v[n].name, "%s", name);
+        log_v[n].what = what;
+        log_v[n].kind = kind;
+        log_v[n].id = id;
+        log_v[n].time_ns = wb_now_ns();
+        atomic_store(&log_n, n + 1);
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+static void log_reset(void) { atomic_store(&log_n, 0); }
+
+static wb_status w_init(wr_ctx *ctx, void *arg) {
+    *(const char **)wr_ctx_state(ctx) = arg;
+    log_add(arg, 0, 0, wr_ctx_self(ctx));
+    return WB_OK;
+}
+static wr_turn w_handle(wr_ctx *ctx, const wr_msg *m) {
+    if (m->kind != WR_MSG_USER) return WR_OK; /* trapped exits are ignored */
+    if (m->tag == T_CRASH) wr_ctx_exit(ctx, WR_EXIT_ERROR, "crash");
+    if (m->tag == T_NORMAL) wr_ctx_exit(ctx, WR_EXIT_NORMAL, NULL);
+    if (m->tag == T_TRAP) wr_ctx_trap_exit(ctx, true);
+    return WR_OK;
+}
+static void w_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
+    log_add(*(const char **)wr_ctx_state(ctx), 1, why, wr_ctx_self(ctx));
+}
+static const wr_actor_spec worker = {.name = "w", .init = w_init, .handle = w_handle,
+                                     .terminate = w_terminate, .state_size = sizeof(char *)};
+
+#define CHILD(n, r) {.name = n, .actor = &worker, .arg = n, .restart = r, .shutdown_ns = 100 * MS}
+
+static wr_id child(wr_system *sys, wr_id sup, const char *name) { return wr_supervisor_child(sys, sup, name); }
+
+/* Waits until the child runs under a new id; returns it. */
+static wr_id await_new(wr_system *sys, wr_id sup, const char *name, wr_id old) {
+    wr_id id = 0;
+    assert_true(WAIT_UNTIL((id = child(sys, sup, name)) != 0 && id != old, 5000 * MS));
+    return id;
+}
+
+static void crash(wr_system *sys, wr_id id) { assert_int_equal(wr_send(sys, id, T_CRASH, NULL, 0, NULL), WB_OK); }
+
+/* Index in the log of the init of `name` after position `from`. */
+static size_t init_pos(const char *name, size_t from) {
+    for (size_t i = from; i < atomic_load(&log_n); i++)
+        if (log_v[i].what == 0 && !strcmp(log_v[i].name, name)) return i;
+    return SIZE_MAX;
+}
+
+static void strategy_case(wr_strategy strategy, const bool restarted[3]) {
+    wr_system *sys = test_system(2);
+    log_reset();
+    const wr_child_spec kids[] = {CHILD("a", WR_PERMANENT), CHILD("b", WR_PERMANENT), CHILD("c", WR_PERMANENT)};
+    wr_sup_spec spec = {.name = "top", .strategy = strategy, .intensity = 5, .period_ns = 5000 * MS,
+                        .children = kids, .nchildren = 3};
+    wr_id sup;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    const char *names[3] = {"a", "b", "c"};
+    wr_id before[3], after[3];
+    for (int i = 0; i < 3; i++) assert_true(WAIT_UNTIL((before[i] = child(sys, sup, names[i])) != 0, 5000 * MS));
+    assert_true(init_pos("a", 0) < init_pos("b", 0) && init_pos("b", 0) < init_pos("c", 0));
+    size_t mark = atomic_load(&log_n);
+    crash(sys, before[1]);
+    for (int i = 0; i < 3; i++)
+        if (restarted[i]) await_new(sys, sup, names[i], before[i]);
+    wb_sleep_ns(30 * MS);
+    for (int i = 0; i < 3; i++) {
+        after[i] = child(sys, sup, names[i]);
+        if (restarted[i]) assert_int_not_equal(after[i], before[i]);
+        else assert_int_equal(after[i], before[i]);
+    }
+    /* restarted in start order */
+    size_t last = mark;
+    for (int i = 0; i < 3; i++) {
+        if (!restarted[i]) {
+            assert_int_equal(init_pos(names[i], mark), SIZE_MAX);
+            continue;
+        }
+        size_t pos = init_pos(names[i], mark);
+        assert_true(pos != SIZE_MAX && pos >= last);
+        last = pos;
+    }
+    wr_restart_entry h[4];
+    size_t n;
+    assert_int_equal(wr_supervisor_history(sys, sup, "b", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].reason, WR_EXIT_ERROR);
+    assert_int_equal(h[0].old_id, before[1]);
+    assert_int_equal(h[0].new_id, after[1]);
+    wr_actor_stats st;
+    assert_int_equal(wr_actor_stats_get(sys, after[1], &st), WB_OK);
+    assert_int_equal(st.restarts, 1);
+    wr_system_free(sys);
+    /* every actor's terminate ran at shutdown: 3 inits + restarts = terminates */
+    size_t inits = 0, terms = 0;
+    for (size_t i = 0; i < atomic_load(&log_n); i++) {
+        if (log_v[i].what) terms++;
+        else inits++;
+    }
+    assert_int_equal(inits, terms);
+}
+
+static void one_for_one(void **state) {
+    (void)state;
+    strategy_case(WR_ONE_FOR_ONE, (const bool[3]){false, true, false});
+}
+static void one_for_all(void **state) {
+    (void)state;
+    strategy_case(WR_ONE_FOR_ALL, (const bool[3]){true, true, true});
+}
+static void rest_for_one(void **state) {
+    (void)state;
+    strategy_case(WR_REST_FOR_ONE, (const bool[3]){false, true, true});
+}
+
+/* intensity 4: the fifth crash in the window takes the supervisor down and
+ * both a monitor and the parent supervisor see why. */
+static wr_turn watch_handle(wr_ctx *ctx, const wr_msg *m) {
+    probe *p = *(probe **)wr_ctx_state(ctx);
+    if (m->kind == WR_MSG_USER && m->tag == 1) {
+        wr_id target;
+        memcpy(&target, wr_msg_bytes(m, NULL), sizeof target);
+        wr_ctx_monitor(ctx, target, NULL, NULL);
+    }
+    probe_record(p, m);
+    return WR_OK;
+}
+
+static void intensity_takes_supervisor_down(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    static const wr_child_spec inner_kids[] = {CHILD("x", WR_PERMANENT)};
+    static const wr_sup_spec inner = {.name = "inner", .strategy = WR_ONE_FOR_ONE, .intensity = 4,
+                                      .period_ns = 10000 * MS, .children = inner_kids, .nchildren = 1};
+    const wr_child_spec outer_kids[] = {{.name = "inner", .sup = &inner, .restart = WR_PERMANENT,
+                                         .shutdown_ns = 100 * MS}};
+    wr_sup_spec outer = {.name = "outer", .strategy = WR_ONE_FOR_ONE, .intensity = 3, .period_ns = 10000 * MS,
+                         .children = outer_kids, .nchildren = 1};
+    wr_id top, in;
+    assert_int_equal(wr_supervisor_start(sys, &outer, &top, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((in = child(sys, top, "inner")) != 0, 5000 * MS));
+    probe p;
+    probe_init(&p);
+    wr_actor_spec ws = probe_spec;
+    ws.handle = watch_handle;
+    wr_id watcher;
+    assert_int_equal(wr_spawn(sys, &ws, &p, &watcher, NULL), WB_OK);
+    assert_int_equal(wr_send(sys, watcher, 1, &in, sizeof in, NULL), WB_OK);
+    assert_true(WAIT_UNTIL(atomic_load(&p.n) == 1, 5000 * MS));
+    wr_id x = 0;
+    assert_true(WAIT_UNTIL((x = child(sys, in, "x")) != 0, 5000 * MS));
+    for (int i = 0; i < 4; i++) {
+        crash(sys, x);
+        x = await_new(sys, in, "x", x);
+    }
+    assert_true(wr_alive(sys, in));
+    crash(sys, x); /* the fifth */
+    assert_true(WAIT_UNTIL(probe_count_kind(&p, WR_MSG_DOWN) == 1, 5000 * MS));
+    assert_int_equal(p.recs[1].tag, WR_EXIT_ERROR);
+    assert_non_null(strstr(p.recs[1].text, "intensity"));
+    /* the parent restarted the inner supervisor and recorded why */
+    wr_id in2 = await_new(sys, top, "inner", in);
+    assert_int_not_equal(in2, in);
+    wr_restart_entry h[4];
+    size_t n;
+    assert_int_equal(wr_supervisor_history(sys, top, "inner", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].reason, WR_EXIT_ERROR);
+    assert_true(WAIT_UNTIL(child(sys, in2, "x") != 0, 5000 * MS));
+    wr_system_free(sys);
+}
+
+static void exponential_backoff_delays(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    const wr_child_spec kids[] = {{.name = "e", .actor = &worker, .arg = "e", .restart = WR_PERMANENT,
+                                   .shutdown_ns = 100 * MS,
+                                   .backoff = {.kind = WR_BACKOFF_EXPONENTIAL, .base_ns = 20 * MS,
+                                               .max_ns = 120 * MS}}};
+    wr_sup_spec spec = {.name = "bo", .intensity = 10, .period_ns = 10000 * MS, .children = kids, .nchildren = 1};
+    wr_id sup, e = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((e = child(sys, sup, "e")) != 0, 5000 * MS));
+    const uint64_t expect[] = {20, 40, 80, 120, 120};
+    for (int i = 0; i < 5; i++) {
+        uint64_t t0 = wb_now_ns();
+        crash(sys, e);
+        e = await_new(sys, sup, "e", e);
+        size_t pos = SIZE_MAX;
+        for (size_t k = 0; k < atomic_load(&log_n); k++)
+            if (log_v[k].what == 0 && log_v[k].id == e) pos = k;
+        assert_true(pos != SIZE_MAX);
+        uint64_t took = log_v[pos].time_ns - t0;
+        assert_true(took >= expect[i] * MS);
+        assert_true(took < expect[i] * MS + 150 * MS); /* generous for sanitizers */
+    }
+    wr_restart_entry h[8];
+    size_t n;
+    assert_int_equal(wr_supervisor_history(sys, sup, "e", h, 8, &n), WB_OK);
+    assert_int_equal(n, 5);
+    for (int i = 0; i < 5; i++) assert_int_equal(h[i].delay_ns, expect[i] * MS);
+    wr_system_free(sys);
+}
+
+static void backoff_resets_after_quiet_period(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    const wr_child_spec kids[] = {{.name = "r", .actor = &worker, .arg = "r", .restart = WR_PERMANENT,
+                                   .backoff = {.kind = WR_BACKOFF_LINEAR, .base_ns = 5 * MS,
+                                               .reset_ns = 60 * MS}}};
+    wr_sup_spec spec = {.name = "rs", .intensity = 10, .period_ns = 10000 * MS, .children = kids, .nchildren = 1};
+    wr_id sup, r = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((r = child(sys, sup, "r")) != 0, 5000 * MS));
+    crash(sys, r);
+    r = await_new(sys, sup, "r", r);
+    crash(sys, r);
+    r = await_new(sys, sup, "r", r);
+    wb_sleep_ns(100 * MS);
+    crash(sys, r);
+    r = await_new(sys, sup, "r", r);
+    wr_restart_entry h[8];
+    size_t n;
+    assert_int_equal(wr_supervisor_history(sys, sup, "r", h, 8, &n), WB_OK);
+    assert_int_equal(n, 3);
+    assert_int_equal(h[0].delay_ns, 5 * MS);
+    assert_int_equal(h[1].delay_ns, 10 * MS);
+    assert_int_equal(h[2].delay_ns, 5 * MS); /* reset */
+    wr_system_free(sys);
+}
+
+static void transient_and_temporary(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    const wr_child_spec kids[] = {CHILD("t", WR_TRANSIENT), CHILD("tmp", WR_TEMPORARY)};
+    wr_sup_spec spec = {.name = "tt", .intensity = 5, .period_ns = 5000 * MS, .children = kids, .nchildren = 2};
+    wr_id sup, t = 0, tmp = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((t = child(sys, sup, "t")) != 0 && (tmp = child(sys, sup, "tmp")) != 0, 5000 * MS));
+    crash(sys, t); /* abnormal: restarted */
+    t = await_new(sys, sup, "t", t);
+    assert_int_equal(wr_send(sys, t, T_NORMAL, NULL, 0, NULL), WB_OK); /* normal: not restarted */
+    assert_true(WAIT_UNTIL(!wr_alive(sys, t), 5000 * MS));
+    crash(sys, tmp); /* temporary: never restarted */
+    assert_true(WAIT_UNTIL(!wr_alive(sys, tmp), 5000 * MS));
+    wb_sleep_ns(50 * MS);
+    assert_int_equal(child(sys, sup, "t"), 0);
+    assert_int_equal(child(sys, sup, "tmp"), 0);
+    size_t n;
+    wr_restart_entry h[4];
+    assert_int_equal(wr_supervisor_history(sys, sup, "t", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    wr_system_free(sys);
+}
+
+static void dynamic_children_and_kill_after_timeout(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    wr_sup_spec spec = {.name = "dyn", .intensity = 5, .period_ns = 5000 * MS};
+    wr_id sup;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    wr_child_spec d = {.name = "d", .actor = &worker, .arg = "d", .restart = WR_PERMANENT, .shutdown_ns = 60 * MS};
+    wb_error err;
+    assert_int_equal(wr_supervisor_start_child(sys, sup, &d, &err), WB_OK);
+    assert_int_equal(wr_supervisor_start_child(sys, sup, &d, &err), WB_EXISTS);
+    wr_id id = 0;
+    assert_true(WAIT_UNTIL((id = child(sys, sup, "d")) != 0, 5000 * MS));
+    crash(sys, id); /* supervised like a static child */
+    id = await_new(sys, sup, "d", id);
+    /* it traps exits and ignores the shutdown: killed after 60 ms */
+    assert_int_equal(wr_send(sys, id, T_TRAP, NULL, 0, NULL), WB_OK);
+    wb_sleep_ns(10 * MS);
+    assert_int_equal(wr_supervisor_delete_child(sys, sup, "d", &err), WB_STATE);
+    uint64_t t0 = wb_now_ns();
+    assert_int_equal(wr_supervisor_terminate_child(sys, sup, "d", &err), WB_OK);
+    assert_true(WAIT_UNTIL(!wr_alive(sys, id), 5000 * MS));
+    assert_true(wb_now_ns() - t0 >= 60 * MS);
+    bool killed = false;
+    for (size_t i = 0; i < atomic_load(&log_n); i++)
+        if (log_v[i].what == 1 && log_v[i].id == id) killed = log_v[i].kind == WR_EXIT_KILLED;
+    assert_true(killed);
+    wb_sleep_ns(30 * MS);
+    assert_int_equal(child(sys, sup, "d"), 0); /* terminated on request: not restarted */
+    size_t n;
+    wr_restart_entry h[4];
+    assert_int_equal(wr_supervisor_history(sys, sup, "d", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(wr_supervisor_delete_child(sys, sup, "d", &err), WB_OK);
+    assert_int_equal(wr_supervisor_history(sys, sup, "d", h, 4, &n), WB_NOT_FOUND);
+    wr_system_free(sys);
+}
+
+static void restart_events(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    probe p;
+    probe_init(&p);
+    wr_id obs;
+    assert_int_equal(wr_spawn(sys, &probe_spec, &p, &obs, NULL), WB_OK);
+    assert_int_equal(wr_events_subscribe(sys, obs, WR_EV_MASK(WR_EV_RESTART) | WR_EV_MASK(WR_EV_EXIT), NULL), WB_OK);
+    const wr_child_spec kids[] = {CHILD("a", WR_PERMANENT)};
+    wr_sup_spec spec = {.name = "ev", .intensity = 5, .period_ns = 5000 * MS, .children = kids, .nchildren = 1};
+    wr_id sup, a = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((a = child(sys, sup, "a")) != 0, 5000 * MS));
+    crash(sys, a);
+    wr_id a2 = await_new(sys, sup, "a", a);
+    bool saw_exit = false, saw_restart = false;
+    assert_true(WAIT_UNTIL(atomic_load(&p.n) >= 2, 5000 * MS));
+    for (size_t i = 0; i < atomic_load(&p.n); i++) {
+        wr_event *e = &p.recs[i].ev;
+        if (e->type == WR_EV_EXIT && e->actor == a && e->aux == WR_EXIT_ERROR) saw_exit = true;
+        if (e->type == WR_EV_RESTART && e->actor == a2 && e->other == sup) saw_restart = true;
+    }
+    assert_true(saw_exit);
+    assert_true(saw_restart);
+    wr_system_free(sys);
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(one_for_one),
+        cmocka_unit_test(one_for_all),
+        cmocka_unit_test(rest_for_one),
+        cmocka_unit_test(intensity_takes_supervisor_down),
+        cmocka_unit_test(exponential_backoff_delays),
+        cmocka_unit_test(backoff_resets_after_quiet_period),
+        cmocka_unit_test(transient_and_temporary),
+        cmocka_unit_test(dynamic_children_and_kill_after_timeout),
+        cmocka_unit_test(restart_events),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
