@@ -9,6 +9,7 @@
 #include "module.h"
 #include "opcodes.h"
 #include "reader.h"
+#include "validate.h"
 
 /* Decoder state for one module. `invalid` holds the first validation error
  * found while decoding (e.g. a non-constant initialiser): it is reported only
@@ -24,10 +25,6 @@ typedef struct dec {
     bool nomem;
     uint32_t nfunc_decls;     /* function section count */
     bool has_func_section, has_code_section, has_data_section;
-    /* memory.init/data.drop seen without a data count section: malformed
-     * if a data section follows, else validation reports the index */
-    bool needs_data_count;
-    uint32_t needs_data_count_off;
     const uint8_t *module_end;
 } dec;
 
@@ -497,26 +494,26 @@ static wb_status dec_locals(dec *d, wa_func_def *f) {
 }
 
 /* Checks that a body is a well-formed instruction sequence whose final
- * `end` is its last byte. Types are the validator's job; this pass exists
- * so that a malformed body is reported as malformed even when an earlier
- * function is also invalid. Nesting is a counter: no recursion, no stack. */
-static wb_status dec_body_scan(dec *d, wa_func_def *f, const uint8_t *section_end) {
-    wa_reader r = wa_reader_make(d->r.base, f->body, f->body_end);
+ * `end` is its last byte. Nesting is a counter: no recursion, no stack.
+ * `*data_count_use` gets the offset of the first memory.init/data.drop. */
+static wb_status scan_body(const wa_module *m, const wa_func_def *f, bool last,
+                           uint32_t *data_count_use, wb_error *err) {
+    wa_reader r = wa_reader_make(m->bytes, f->body, f->body_end);
     uint64_t depth = 1;
     wa_instr in;
     while (depth > 0) {
         if (wa_reader_done(&r)) {
             /* the spec interpreter's wording depends on what follows */
-            uint32_t off = wa_reader_offset(&r);
-            if (f->body_end < section_end) return dec_fail_at(d, off, "END opcode expected");
-            if (section_end < d->module_end) return dec_fail_at(d, off, "section size mismatch");
-            return dec_fail_at(d, off, "unexpected end of section or function");
+            const char *why = !last                            ? "END opcode expected"
+                              : f->body_end < m->bytes + m->len ? "section size mismatch"
+                                                                : "unexpected end of section or function";
+            return wb_error_set(err, WB_MALFORMED, "%s at offset %u", why, wa_reader_offset(&r));
         }
         if (!wa__instr_read(&r, &in)) {
             const char *why = r.why ? r.why : "unexpected end";
             if (strcmp(why, "unexpected end") == 0) why = "unexpected end of section or function";
             uint32_t off = strcmp(why, "illegal opcode") == 0 ? in.offset : wa_reader_fail_offset(&r);
-            return dec_fail_at(d, off, why);
+            return wb_error_set(err, WB_MALFORMED, "%s at offset %u", why, off);
         }
         switch (in.op) {
         case WA_OP_BLOCK:
@@ -525,15 +522,31 @@ static wb_status dec_body_scan(dec *d, wa_func_def *f, const uint8_t *section_en
         case WA_OP_END: depth--; break;
         case WA_OP_MEMORY_INIT:
         case WA_OP_DATA_DROP:
-            if (!d->m->has_data_count && !d->needs_data_count) {
-                d->needs_data_count = true;
-                d->needs_data_count_off = in.offset;
-            }
+            if (*data_count_use == UINT32_MAX) *data_count_use = in.offset;
             break;
         default: break;
         }
     }
-    if (!wa_reader_done(&r)) return dec_fail_at(d, wa_reader_offset(&r), "section size mismatch");
+    if (!wa_reader_done(&r))
+        return wb_error_set(err, WB_MALFORMED, "section size mismatch at offset %u",
+                            wa_reader_offset(&r));
+    return WB_OK;
+}
+
+/* Only called when validation failed: a malformed body anywhere must win
+ * over the validation error, as the spec decodes everything before it
+ * validates. Valid modules skip this second pass over the code. */
+wb_status wa__decode_scan_code(const wa_module *m, wb_error *err) {
+    uint32_t ndef = m->nfuncs - m->nfunc_imports;
+    uint32_t data_count_use = UINT32_MAX;
+    for (uint32_t i = 0; i < ndef; i++) {
+        wb_status st = scan_body(m, &m->funcs[i], i + 1 == ndef, &data_count_use, err);
+        if (st != WB_OK) return st;
+    }
+    /* without a data section the validator's "unknown data segment" stands */
+    if (data_count_use != UINT32_MAX && !m->has_data_count && m->datas)
+        return wb_error_set(err, WB_MALFORMED, "data count section required at offset %u",
+                            data_count_use);
     return WB_OK;
 }
 
@@ -560,8 +573,6 @@ static wb_status sec_code(dec *d) {
         f->body = d->r.p;
         f->body_end = body_end;
         f->body_offset = wa_reader_offset(&d->r);
-        st = dec_body_scan(d, f, d->sec_end);
-        if (st != WB_OK) return st;
         d->r = outer;
         d->r.p = body_end;
     }
@@ -633,8 +644,6 @@ static wb_status dec_finish(dec *d) {
     if (!m->global_types && !dec_global_space(d, 0)) return dec_reader_fail(d);
     if (!d->has_code_section && d->nfunc_decls != 0)
         return dec_fail_at(d, (uint32_t)m->len, "function and code section have inconsistent lengths");
-    if (d->needs_data_count && d->has_data_section)
-        return dec_fail_at(d, d->needs_data_count_off, "data count section required");
     if (m->has_data_count && !d->has_data_section && m->data_count != 0)
         return dec_fail_at(d, (uint32_t)m->len,
                            "data count and data section have inconsistent lengths");

@@ -149,7 +149,7 @@ static wb_status check_segments(const wa_module *m, wb_error *err) {
     return WB_OK;
 }
 
-wb_status wa__validate(const wa_module *m, wb_error *err) {
+static wb_status validate_all(const wa_module *m, wb_error *err) {
     wb_status st;
     if ((st = check_imports_and_spaces(m, err)) != WB_OK) return st;
     if ((st = check_exports(m, err)) != WB_OK) return st;
@@ -161,4 +161,11 @@ wb_status wa__validate(const wa_module *m, wb_error *err) {
     }
     if ((st = check_segments(m, err)) != WB_OK) return st;
     return wa__validate_code(m, err);
+}
+
+wb_status wa__validate(const wa_module *m, wb_error *err) {
+    wb_status st = validate_all(m, err);
+    if (st == WB_OK || st == WB_NOMEM) return st;
+    wb_status scan = wa__decode_scan_code(m, err);
+    return scan == WB_MALFORMED ? scan : st;
 }

@@ -10,4 +10,8 @@
  * heap, so nesting depth costs no C stack). */
 wb_status wa__validate_code(const wa_module *m, wb_error *err);
 
+/* decode.c: the binary-format check of every body, run when validation
+ * fails so that malformed wins over invalid (WB_MALFORMED or WB_OK). */
+wb_status wa__decode_scan_code(const wa_module *m, wb_error *err);
+
 #endif

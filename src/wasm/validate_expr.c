@@ -25,6 +25,16 @@ typedef struct vframe {
     bool unreachable;
 } vframe;
 
+/* An opcode's fixed typing, parsed once from its opcodes.def signature. */
+typedef struct opsig {
+    uint8_t hand;     /* typed by hand ("*") */
+    uint8_t imm;      /* wa_imm */
+    uint8_t npop, npush;
+    uint8_t pop[3], push;
+} opsig;
+
+#define FC_SIGS 32
+
 typedef struct vstate {
     const wa_module *m;
     const wb_allocator *alloc;
@@ -35,6 +45,10 @@ typedef struct vstate {
     uint32_t nctrls, cap_ctrls;
     uint32_t *local_ends; /* owner: vstate; cumulative local counts per decl */
     uint32_t cap_local_ends;
+    uint8_t *flat;        /* owner: vstate; local types when cheap to expand */
+    uint32_t cap_flat;
+    bool use_flat;
+    opsig sigs[256], sigs_fc[FC_SIGS];
     const wa_functype *ft;
     const wa_func_def *f;
     uint32_t offset;      /* current instruction, for messages */
@@ -183,6 +197,12 @@ static const wa_valtype *label_types(const vframe *fr) {
 
 static bool local_type(vstate *v, uint32_t idx, uint8_t *t) {
     *t = T_UNKNOWN;
+    if (v->use_flat) {
+        if (idx >= v->ft->nparams + v->f->nlocals)
+            return vfail(v, WB_INVALID, "unknown local %u", idx);
+        *t = v->flat[idx];
+        return true;
+    }
     if (idx < v->ft->nparams) {
         *t = (uint8_t)v->ft->params[idx];
         return true;
@@ -256,9 +276,26 @@ static uint8_t sig_type(char c) {
     }
 }
 
+static void sig_parse(opsig *os, uint32_t op) {
+    int imm = wa__op_imm(op);
+    const char *sig = wa__op_sig(op);
+    memset(os, 0, sizeof *os);
+    os->hand = imm < 0 || sig[0] == '*';
+    if (os->hand) return;
+    os->imm = (uint8_t)imm;
+    const char *c = sig;
+    for (; *c != ':'; c++) os->pop[os->npop++] = sig_type(*c);
+    for (c++; *c; c++) os->push = sig_type(*c), os->npush++;
+}
+
+static void sigs_init(vstate *v) {
+    for (uint32_t op = 0; op < 256; op++) sig_parse(&v->sigs[op], op);
+    for (uint32_t op = 0; op < FC_SIGS; op++) sig_parse(&v->sigs_fc[op], 0xFC00 | op);
+}
+
 /* Instructions fully described by their opcodes.def signature. */
-static bool check_sig(vstate *v, const wa_instr *in, const char *sig) {
-    int imm = wa__op_imm(in->op);
+static bool check_sig(vstate *v, const wa_instr *in, const opsig *os) {
+    int imm = os->imm;
     if (imm == WA_IMM_MEMARG || imm == WA_IMM_MEMIDX || imm == WA_IMM_MEMINIT ||
         imm == WA_IMM_MEMCOPY) {
         if (!need_memory(v)) return false;
@@ -268,13 +305,13 @@ static bool check_sig(vstate *v, const wa_instr *in, const char *sig) {
     if (in->op == WA_OP_MEMORY_INIT && !need_data(v, in->a)) return false;
     if (in->op == WA_OP_DATA_DROP && !need_data(v, in->a)) return false;
     if (in->op == WA_OP_ELEM_DROP && !need_elem(v, in->a)) return false;
-    const char *colon = sig;
-    while (*colon != ':') colon++; /* every signature in opcodes.def has one */
-    for (const char *c = colon; c-- > sig;)
-        if (!pop_expect(v, sig_type(*c))) return false;
-    for (const char *c = colon + 1; *c; c++)
-        if (!push(v, sig_type(*c))) return false;
-    return true;
+    uint32_t floor = v->ctrls[v->nctrls - 1].height;
+    for (uint32_t k = os->npop; k-- > 0;) {
+        uint8_t want = os->pop[k];
+        if (v->nvals > floor && v->vals[v->nvals - 1] == want) v->nvals--; /* the usual case */
+        else if (!pop_expect(v, want)) return false;
+    }
+    return os->npush == 0 || push(v, os->push);
 }
 
 static bool is_num(uint8_t t) {
@@ -444,8 +481,8 @@ static bool check_table(vstate *v, const wa_instr *in) {
 }
 
 static bool check_instr(vstate *v, const wa_instr *in) {
-    const char *sig = wa__op_sig(in->op);
-    if (sig[0] != '*') return check_sig(v, in, sig);
+    const opsig *os = in->op < 256 ? &v->sigs[in->op] : &v->sigs_fc[in->op & (FC_SIGS - 1)];
+    if (!os->hand) return check_sig(v, in, os);
     switch (in->op) {
     case WA_OP_LOCAL_GET: case WA_OP_LOCAL_SET: case WA_OP_LOCAL_TEE:
     case WA_OP_GLOBAL_GET: case WA_OP_GLOBAL_SET: return check_variable(v, in);
@@ -467,6 +504,20 @@ static bool validate_func(vstate *v, uint32_t i) {
         return false;
     uint32_t sum = 0;
     for (uint32_t k = 0; k < f->nlocal_decls; k++) v->local_ends[k] = sum += f->local_decls[k].count;
+    /* A flat type array when its size is proportional to the body (so the
+     * total stays linear in the module); else binary search by decl. */
+    uint64_t nall = (uint64_t)v->ft->nparams + f->nlocals;
+    v->use_flat = nall <= 16 * (uint64_t)(f->body_end - f->body) + 256;
+    if (v->use_flat) {
+        if (nall > v->cap_flat &&
+            !grow(v, (void **)&v->flat, &v->cap_flat, (uint32_t)nall, sizeof *v->flat))
+            return false;
+        uint32_t k = 0;
+        for (uint32_t p = 0; p < v->ft->nparams; p++) v->flat[k++] = (uint8_t)v->ft->params[p];
+        for (uint32_t d = 0; d < f->nlocal_decls; d++)
+            for (uint32_t c = 0; c < f->local_decls[d].count; c++)
+                v->flat[k++] = (uint8_t)f->local_decls[d].type;
+    }
     v->nvals = 0;
     v->nctrls = 0;
     v->offset = f->body_offset;
@@ -481,6 +532,8 @@ static bool validate_func(vstate *v, uint32_t i) {
         v->offset = in.offset;
         if (!check_instr(v, &in)) return false;
     }
+    if (!wa_reader_done(&r)) /* the caller's body scan words this one */
+        return vfail(v, WB_MALFORMED, "section size mismatch");
     return true;
 }
 
@@ -490,6 +543,7 @@ wb_status wa__validate_code(const wa_module *m, wb_error *err) {
     v.m = m;
     v.alloc = &m->engine->alloc;
     v.err = err;
+    sigs_init(&v);
     wb_status st = WB_OK;
     for (uint32_t i = 0; i < m->nfuncs - m->nfunc_imports; i++) {
         if (!validate_func(&v, i)) {
@@ -500,5 +554,6 @@ wb_status wa__validate_code(const wa_module *m, wb_error *err) {
     wb_free(v.alloc, v.vals, v.cap_vals * sizeof *v.vals, WB_TAG_MODULE);
     wb_free(v.alloc, v.ctrls, v.cap_ctrls * sizeof *v.ctrls, WB_TAG_MODULE);
     wb_free(v.alloc, v.local_ends, v.cap_local_ends * sizeof *v.local_ends, WB_TAG_MODULE);
+    wb_free(v.alloc, v.flat, v.cap_flat * sizeof *v.flat, WB_TAG_MODULE);
     return st;
 }
