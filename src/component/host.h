@@ -72,6 +72,10 @@ typedef struct wc_actor {
     uint64_t pending_corr;
     uint32_t pending_out, pending_cap;
     char reason[160];      /* guest's set_reason */
+    /* Ids this incarnation looked up with permission (native actors have no
+     * component record to check a name against). A ring of the last few. */
+    wr_id granted[16];
+    uint32_t granted_next;
 } wc_actor;
 
 struct wc_host {

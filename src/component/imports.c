@@ -31,6 +31,12 @@ static int32_t denied(wc_actor *a, const char *fmt, const char *what) {
     return WC_DENIED;
 }
 
+static bool granted(const wc_actor *a, wr_id id) {
+    for (size_t i = 0; i < WB_ARRAY_LEN(a->granted); i++)
+        if (a->granted[i] == id) return true;
+    return false;
+}
+
 /* Checks an outgoing payload: size limits (ours and the target's), codec,
  * capability to reach `target`, and the send rate. 0 or a negative code. */
 static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t len) {
@@ -41,8 +47,9 @@ static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t 
     wb_status st = wc_payload_check(p, len, &err);
     if (st != WB_OK) return wc_code_from_status(st);
     wc_comp *tc = wc__comp_by_id(a->comp->host, target);
-    /* Answering whoever wrote to us, or writing to ourselves, needs no grant. */
-    bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) ||
+    /* Answering whoever wrote to us, or writing to ourselves, needs no grant;
+     * nor does an id we looked up with permission. */
+    bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) || granted(a, target) ||
               (tc && wc_caps_permits(caps, WC_CAP_SEND, tc->name));
     if (!ok) {
         char what[96];
@@ -74,6 +81,7 @@ static wa_host_status imp_lookup(wa_instance *inst, const wa_value *args, wa_val
     } else {
         wr_id id = wr_lookup(wr_ctx_system(a->ctx), name);
         res[0] = wa_i64(id ? (int64_t)id : WC_NOT_FOUND);
+        if (id && !granted(a, id)) a->granted[a->granted_next++ % WB_ARRAY_LEN(a->granted)] = id;
     }
     return WA_HOST_OK;
 }

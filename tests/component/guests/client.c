@@ -6,7 +6,8 @@
  *   subscribe PATTERN         -> "ok 0" / "err N"
  *   spawn COMPONENT           -> "ok ID" / "err N"
  *   events                    -> "N TOPIC" (events seen, last topic)
- *   raw HEXBYTES NAME         -> sends exactly those bytes (bad prefixes) */
+ *   raw HEXBYTES NAME         -> sends exactly those bytes (bad prefixes)
+ *   sendn NAME N              -> sends a raw payload of N bytes in all */
 #include "guest_util.h"
 
 static int32_t events;
@@ -35,6 +36,14 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
     guest_read(len);
     char *s = g_msg;
     char *cmd = guest_word(&s);
+    if (guest_starts(cmd, "sendn")) {
+        int64_t t = wactor_lookup_str(guest_word(&s));
+        int32_t n = guest_atoi(s);
+        if (n < 1 || n > (int32_t)sizeof buf) return guest_status(sender, kind, corr, WACTOR_INVALID) < 0;
+        buf[0] = WACTOR_CODEC_RAW;
+        for (int32_t i = 1; i < n; i++) buf[i] = 'x';
+        return guest_status(sender, kind, corr, t < 0 ? t : wactor_send(t, buf, n)) < 0;
+    }
     if (guest_starts(cmd, "send")) {
         int64_t t = wactor_lookup_str(guest_word(&s));
         return guest_status(sender, kind, corr, t < 0 ? t : send_text(t, s)) < 0;

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/* Capabilities and limits seen from real guests: denied send/publish/
+ * subscribe/spawn, payload size limit, send rate, codec checks, pub/sub
+ * delivery, and bounded mailboxes. */
+// ctest-label: concurrency
+#include "harness.h"
+
+static harness T;
+
+static int setup(void **state) {
+    (void)state;
+    harness_open(&T, 2);
+    witness_start(T.sys);
+    wb_error err;
+    wc_caps c;
+    wc_caps_init(&c);
+    assert_int_equal(wc_caps_allow(&c, WC_CAP_SEND, "witness", &err), WB_OK);
+    assert_int_equal(wc_caps_allow(&c, WC_CAP_SEND, "pool.*", &err), WB_OK);
+    assert_int_equal(wc_caps_allow(&c, WC_CAP_PUBLISH, "news.#", &err), WB_OK);
+    assert_int_equal(wc_caps_allow(&c, WC_CAP_SUBSCRIBE, "news.*", &err), WB_OK);
+    c.limits.max_payload = 64;
+    define_guest(&T, "client", "client", &c);
+    c.limits.max_payload = 0;
+    c.limits.send_rate = 5;
+    c.limits.send_burst = 5;
+    define_guest(&T, "slow-client", "client", &c);
+    wc_caps_close(&c);
+    define_guest(&T, "echo", "echo", NULL);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    harness_close(&T);
+    return 0;
+}
+
+static void expect(wr_id to, const char *cmd, const char *want) {
+    char out[256];
+    ask(&T, to, cmd, 10 * SEC, out, sizeof out);
+    if (strcmp(out, want)) fail_msg("%s: got \"%s\", want \"%s\"", cmd, out, want);
+}
+
+/* 12: denied actions return DENIED to the guest, record an event and never
+ * reach their target. */
+static void denied_never_reaches(void **state) {
+    (void)state;
+    wr_id cl = spawn_ok(&T, "client", "client-1");
+    spawn_ok(&T, "echo", "secret");
+    spawn_ok(&T, "echo", "pool.1");
+    int before = witness_count();
+    expect(cl, "send secret hi", "err -1");      /* lookup of a name it may not send to */
+    expect(cl, "spawn echo", "err -1");          /* no spawn capability */
+    expect(cl, "publish other.topic x", "err -1");
+    expect(cl, "subscribe news.#", "err -1");    /* wider than news.* */
+    expect(cl, "subscribe #", "err -1");
+    expect(cl, "send witness ok", "ok 0");
+    expect(cl, "send pool.1 ok", "ok 0");
+    assert_true(witness_wait(before + 1));
+    wb_sleep_ns(50 * MS);
+    assert_int_equal(witness_count(), before + 1); /* only the permitted one */
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "client-1", &info), WB_OK);
+    assert_int_equal(info.denied, 5);
+    assert_int_equal(wc_host_count_events(T.host, WC_EV_DENIED, "client-1"), 5);
+    /* The echo behind "secret" never got a message. */
+    wc_info_get(T.host, "secret", &info);
+    assert_int_equal(info.messages, 0);
+    assert_int_equal(state_of(&T, "client-1"), WC_STATE_READY);
+}
+
+/* 12: exactly the payload limit passes, one byte more is refused. */
+static void payload_limit(void **state) {
+    (void)state;
+    wr_id cl = spawn_ok(&T, "client", "client-2");
+    int before = witness_count();
+    /* Limit 64 bytes, the prefix included. */
+    expect(cl, "sendn witness 64", "ok 0");
+    expect(cl, "sendn witness 65", "err -5");
+    assert_true(witness_wait(before + 1));
+    wb_sleep_ns(50 * MS);
+    assert_int_equal(witness_count(), before + 1);
+    /* From outside, the target's limit applies too. */
+    wb_buf *p = wb_buf_new(65);
+    memset(p->data, 'x', 65);
+    p->data[0] = 0x55;
+    wb_error err;
+    assert_int_equal(wc_send(T.host, cl, p->data, 65, &err), WB_LIMIT);
+    assert_int_equal(wc_send(T.host, cl, p->data, 64, &err), WB_OK);
+    wb_buf_unref(p);
+}
+
+/* 12: the rate limit throttles only the sender. */
+static void rate_limit(void **state) {
+    (void)state;
+    wr_id slow = spawn_ok(&T, "slow-client", "slow-1");
+    wr_id fast = spawn_ok(&T, "client", "client-3");
+    int ok = 0, throttled = 0;
+    char out[64];
+    for (int i = 0; i < 12; i++) {
+        ask(&T, slow, "send witness s", 5 * SEC, out, sizeof out);
+        if (!strcmp(out, "ok 0")) ok++;
+        if (!strcmp(out, "err -9")) throttled++;
+        expect(fast, "send witness f", "ok 0");
+    }
+    /* 5 of burst, plus what refilled at 5/s while the loop ran. */
+    assert_true(ok >= 5);
+    assert_true(throttled >= 1);
+    assert_int_equal(ok + throttled, 12);
+    wc_info info;
+    wc_info_get(T.host, "slow-1", &info);
+    assert_int_equal(info.throttled, (uint64_t)throttled);
+    assert_true(wc_host_count_events(T.host, WC_EV_THROTTLED, "slow-1") >= 1);
+}
+
+/* 13: an unknown codec or an undecodable body is refused at the sender. */
+static void codec_checks(void **state) {
+    (void)state;
+    wr_id cl = spawn_ok(&T, "client", "client-4");
+    int before = witness_count();
+    expect(cl, "raw 70aa witness", "err -12");     /* 0x70: not a codec of ours */
+    expect(cl, "raw 80047b witness", "err -8");    /* JSON "{" */
+    expect(cl, "raw 5182 witness", "err -8");      /* CBOR array without items */
+    expect(cl, "raw 80 witness", "err -8");        /* truncated prefix */
+    expect(cl, "raw 80047b7d witness", "ok 0");    /* JSON "{}" */
+    assert_true(witness_wait(before + 1));
+    wb_sleep_ns(50 * MS);
+    assert_int_equal(witness_count(), before + 1);
+    /* From outside: refused with the reason. */
+    wb_error err;
+    const uint8_t bad[] = {0x80, 0x04, '['};
+    assert_int_equal(wc_send(T.host, cl, bad, 3, &err), WB_DECODE);
+    const uint8_t unknown[] = {0x70};
+    assert_int_equal(wc_send(T.host, cl, unknown, 1, &err), WB_UNSUPPORTED);
+}
+
+/* 11: pub/sub by pattern; order per publisher; a dead subscriber does not
+ * block the others. */
+static void pubsub(void **state) {
+    (void)state;
+    wr_id pub = spawn_ok(&T, "client", "pub");
+    wr_id s1 = spawn_ok(&T, "client", "sub-1");
+    wr_id s2 = spawn_ok(&T, "client", "sub-2");
+    wr_id s3 = spawn_ok(&T, "client", "sub-3");
+    expect(s1, "subscribe news.*", "ok 0");
+    expect(s2, "subscribe news.sport", "ok 0");
+    expect(s3, "subscribe news.*", "ok 0");
+    wb_error err;
+    assert_int_equal(wr_exit(T.sys, 0, s3, WR_EXIT_KILLED, "test", &err), WB_OK);
+    for (int i = 1; i <= 5; i++) {
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "publish news.n%d x", i);
+        expect(pub, cmd, "ok 0");
+    }
+    expect(pub, "publish news.sport x", "ok 0");
+    expect(pub, "publish news.a.b x", "ok 0"); /* matches neither pattern */
+    char out[128];
+    for (int k = 0; k < 2000; k++) {
+        ask(&T, s1, "events", SEC, out, sizeof out);
+        if (!strcmp(out, "6 news.sport")) break;
+        wb_sleep_ns(MS);
+    }
+    assert_string_equal(out, "6 news.sport"); /* in order: the last one last */
+    expect(s2, "events", "1 news.sport");
+}
+
+/* 13: a bounded mailbox with the fail policy refuses with FULL and counts. */
+static void bounded_mailbox(void **state) {
+    (void)state;
+    wc_caps c;
+    wc_caps_init(&c);
+    c.limits.mailbox_capacity = 2;
+    c.limits.mailbox_policy = WC_MAILBOX_FAIL;
+    c.limits.fuel_per_message = 100000000;
+    define_guest(&T, "boxed", "crasher", &c);
+    c.limits.mailbox_policy = WC_MAILBOX_DROP_NEWEST;
+    define_guest(&T, "boxed-drop", "crasher", &c);
+    wc_caps_close(&c);
+    const char *defs[] = {"boxed", "boxed-drop"};
+    for (int d = 0; d < 2; d++) {
+        char name[32];
+        snprintf(name, sizeof name, "%s-1", defs[d]);
+        wr_id id = spawn_ok(&T, defs[d], name);
+        wb_buf *spin = wc_payload_new(WC_CODEC_RAW, "spin", 4);
+        wb_buf *hi = wc_payload_new(WC_CODEC_RAW, "hi", 2);
+        wb_error err;
+        assert_int_equal(wc_send(T.host, id, spin->data, spin->len, &err), WB_OK);
+        /* Wait until the spin message is being handled (out of the mailbox). */
+        wr_actor_stats st;
+        for (int k = 0; k < 2000; k++) {
+            wr_actor_stats_get(T.sys, id, &st);
+            if (st.msgs_in >= 1 && st.mailbox_len == 0) break;
+            wb_sleep_ns(MS);
+        }
+        int ok = 0, full = 0;
+        for (int i = 0; i < 5; i++) {
+            wb_status s = wc_send(T.host, id, hi->data, hi->len, &err);
+            ok += s == WB_OK;
+            full += s == WB_FULL;
+        }
+        wr_actor_stats_get(T.sys, id, &st);
+        if (d == 0) {
+            assert_int_equal(ok, 2);
+            assert_int_equal(full, 3);
+        } else {
+            assert_int_equal(ok, 5);
+            assert_int_equal(st.drops, 3);
+        }
+        wb_buf_unref(spin);
+        wb_buf_unref(hi);
+    }
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(denied_never_reaches),
+        cmocka_unit_test(payload_limit),
+        cmocka_unit_test(rate_limit),
+        cmocka_unit_test(codec_checks),
+        cmocka_unit_test(pubsub),
+        cmocka_unit_test(bounded_mailbox),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
