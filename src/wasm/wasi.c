@@ -401,8 +401,9 @@ uint64_t wa__wasi_get_u64(const uint8_t *p) {
 static uint16_t wasi_strings_get(wa_instance *in, const char *strs, size_t size, uint32_t n,
                                  uint32_t vec, uint32_t buf) {
     uint8_t *dst = wa_instance_mem_ptr(in, buf, size);
-    if (!dst || !wa_instance_mem_ptr(in, vec, (uint64_t)n * 4)) return WA_WASI_EFAULT;
-    memcpy(dst, strs, size);
+    if ((!dst && size) || (n && !wa_instance_mem_ptr(in, vec, (uint64_t)n * 4)))
+        return WA_WASI_EFAULT;
+    if (size) memcpy(dst, strs, size);
     size_t off = 0;
     for (uint32_t i = 0; i < n; i++) {
         wa__wasi_put_u32(in, vec + 4 * i, (uint32_t)(buf + off));

@@ -79,8 +79,8 @@ uint16_t wa__wasi_stdio_read(wa_wasi *w, int stream, uint8_t *buf, size_t len, s
 
 uint16_t wa__wasi_stdio_write(wa_wasi *w, int stream, const uint8_t *buf, size_t len) {
     const wa_wasi_stdio *s = &w->stdio[stream];
-    if (s->kind == WA_WASI_STDIO_NULL) return WA_WASI_ESUCCESS;
-    if (stream == 0) return WA_WASI_EBADF;
+    if (stream == 0 && s->kind != WA_WASI_STDIO_NULL) return WA_WASI_EBADF;
+    if (s->kind == WA_WASI_STDIO_NULL || len == 0) return WA_WASI_ESUCCESS;
     if (s->kind == WA_WASI_STDIO_CALLBACK)
         return s->write(s->write_ud, stream, buf, len) == len ? WA_WASI_ESUCCESS : WA_WASI_EIO;
     wa__wasi_capture *c = &w->out[stream];
@@ -485,8 +485,8 @@ wa_host_status wa__wasi_fd_prestat_dir_name(wa_instance *in, const wa_value *a, 
     uint32_t len = (uint32_t)a[2].of.i32;
     if (len < ent->preopen_len) return wa__wasi_ret(r, WA_WASI_ENAMETOOLONG);
     uint8_t *dst = wa_instance_mem_ptr(in, (uint32_t)a[1].of.i32, ent->preopen_len);
-    if (!dst) return wa__wasi_ret(r, WA_WASI_EFAULT);
-    memcpy(dst, ent->preopen, ent->preopen_len);
+    if (!dst && ent->preopen_len) return wa__wasi_ret(r, WA_WASI_EFAULT);
+    if (ent->preopen_len) memcpy(dst, ent->preopen, ent->preopen_len);
     return wa__wasi_ret(r, WA_WASI_ESUCCESS);
 }
 

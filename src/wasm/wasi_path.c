@@ -339,7 +339,7 @@ static uint16_t path_readlink(wa_wasi *w, wa_instance *in, const wa_value *a) {
     uint32_t m = (uint32_t)n < cap ? (uint32_t)n : cap; /* truncated, as readlink(2) */
     uint8_t *dst = wa_instance_mem_ptr(in, (uint32_t)a[3].of.i32, m);
     if (!dst && m) return WA_WASI_EFAULT;
-    memcpy(dst, target, m);
+    if (m) memcpy(dst, target, m);
     return wa__wasi_put_u32(in, (uint32_t)a[5].of.i32, m) ? WA_WASI_ESUCCESS : WA_WASI_EFAULT;
 }
 
