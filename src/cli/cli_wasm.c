@@ -16,7 +16,8 @@ static const char cli_wasm_usage[] =
     "usage: wactor wasm run [options] FILE.wasm [ARGS...]\n"
     "       wactor wasm inspect FILE.wasm\n"
     "\n"
-    "run options (before FILE; everything after FILE goes to the program):\n"
+    "run options (before FILE; everything after FILE goes to the program;\n"
+    "--opt VALUE and --opt=VALUE are the same):\n"
     "  --dir HOST[::GUEST]     grant directory HOST, seen by the program as GUEST\n"
     "                          (default: the same path)\n"
     "  --dir-ro HOST[::GUEST]  the same, read-only\n"
@@ -82,7 +83,7 @@ static void add_dir(run_opts *o, char *spec, bool read_only) {
 static int parse_run(int argc, char **argv, run_opts *o) {
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
-        const char *opt = argv[i];
+        char *opt = argv[i];
         if (strcmp(opt, "--help") == 0 || strcmp(opt, "-h") == 0) {
             fputs(cli_wasm_usage, stdout);
             return 0;
@@ -91,11 +92,15 @@ static int parse_run(int argc, char **argv, run_opts *o) {
             i++;
             break;
         }
-        if (i + 1 >= argc) {
+        char *val = strncmp(opt, "--", 2) == 0 ? strchr(opt, '=') : NULL;
+        if (val) { /* --opt=value */
+            *val++ = 0;
+        } else if (i + 1 < argc) {
+            val = argv[++i];
+        } else {
             fprintf(stderr, "wactor: %s needs a value\n", opt);
             return 2;
         }
-        char *val = argv[++i];
         uint64_t n;
         if (strcmp(opt, "--dir") == 0 || strcmp(opt, "--dir-ro") == 0) {
             add_dir(o, val, strcmp(opt, "--dir-ro") == 0);
