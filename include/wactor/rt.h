@@ -293,8 +293,9 @@ typedef struct wr_restart_entry {
     wr_id old_id, new_id; /* new_id is 0 until the restart happened */
 } wr_restart_entry;
 
-/* Starts the tree; children are started in order before *out is written, and
- * a child whose init fails is restarted like a crash. */
+/* Starts the tree. Children start in order, each once the previous one's init
+ * returned (restarts too); called from outside the workers it returns when
+ * all have started. A child whose init fails is restarted like a crash. */
 wb_status wr_supervisor_start(wr_system *sys, const wr_sup_spec *spec, wr_id *out, wb_error *err);
 /* Current id of a child (0 while it is down or restarting). */
 wr_id wr_supervisor_child(wr_system *sys, wr_id sup, const char *name);

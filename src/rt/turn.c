@@ -282,7 +282,7 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
             exit_actor(w, a, (wr_exit_kind)atomic_load(&a->stop_kind), NULL);
             continue;
         }
-        if (a->current) {
+        if (a->current && a->park == WR__PARK_NONE) {
             wr_msg *m = a->current;
             a->current = NULL;
             if (call_handler(w, a, m)) break;
@@ -302,7 +302,7 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
         }
         if (process(w, a, m)) break;
     }
-    bool need_token = a->self && (a->current || (a->park == WR__PARK_NONE && a->saved_head));
+    bool need_token = a->self && a->park == WR__PARK_NONE && (a->current || a->saved_head);
     a->token = need_token;
     int64_t units = popped + (had_token ? 1 : 0) - (need_token ? 1 : 0);
     int64_t left = atomic_fetch_sub(&a->count, units) - units;
