@@ -222,7 +222,7 @@ dispatch:
     CASE(JTAB) {
         uint32_t i = RU32(1), n = pc[2];
         if (i > n) i = n;
-        pc += 3 + i + (int32_t)pc[3 + i];
+        pc += (ptrdiff_t)(3 + i) + (int32_t)pc[3 + i];
         DISPATCH();
     }
     /* back-edges charge the loop header's fuel (t[-1]) without dispatching it */

@@ -70,7 +70,9 @@ static void test_multi_value_and_br_table(void **state) {
         wa_value v = wa_i32(i);
         assert_int_equal(wt_i32(f->inst, "sel", &v, 1), want[i]);
     }
-    wa_value v = wa_i32(5);
+    wa_value v = wa_i32(7);
+    assert_int_equal(wt_i32(f->inst, "tabloop", &v, 1), 7);
+    v = wa_i32(5);
     assert_int_equal(wt_i32(f->inst, "multi", &v, 1), 8);
     assert_int_equal(wt_i32(f->inst, "tee", &v, 1), 30);
     assert_int_equal(wt_i32(f->inst, "lset", &v, 1), 0);

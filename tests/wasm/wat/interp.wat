@@ -66,4 +66,11 @@
     (local.set 1 (local.get 0))
     (local.get 1)
     (i32.sub))
+  ;; br_table jumping backwards to a loop (a negative branch offset)
+  (func (export "tabloop") (param i32) (result i32) (local i32)
+    (loop $l
+      (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+      (block $b
+        (br_table $l $b (i32.ge_u (local.get 1) (local.get 0)))))
+    (local.get 1))
 )
