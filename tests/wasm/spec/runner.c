@@ -4,6 +4,7 @@
  *   spec_runner [--verbose] file.json...
  * Prints passed/failed/skipped per file and a total; exits 1 if anything
  * failed or was skipped. */
+#define _GNU_SOURCE /* memmem */
 #include <cjson/cJSON.h>
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +20,14 @@ typedef struct named {
     wa_instance *inst; /* owner: named (one reference) */
 } named;
 
+/* cJSON ends strings at NUL, but export names may hold NUL ("\u0000").
+ * Before parsing, each "\u0000" escape becomes a code point absent from the
+ * file (its UTF-8 is `nul_mark`); names are turned back when used. */
+typedef struct nul_marker {
+    char utf8[5];
+    size_t len;
+} nul_marker;
+
 typedef struct runner {
     wa_engine *engine;
     wa_linker *linker; /* owner: runner; per file */
@@ -29,6 +38,7 @@ typedef struct runner {
     const char *file;
     int line;
     bool verbose;
+    nul_marker nul_mark;
     unsigned passed, failed, skipped;
 } runner;
 
@@ -239,6 +249,49 @@ static void cmd_register(runner *r, const cJSON *cmd) {
     else r->passed++;
 }
 
+/* ---- names with NUL -------------------------------------------------------- */
+/* Picks a private-use code point (U+10FFFD, U+10FFFC, ...) that the file
+ * does not contain, and rewrites every "\u0000" escape into it. */
+static char *mark_nul(runner *r, char *text, size_t *len) {
+    r->nul_mark.len = 0;
+    for (unsigned cp = 0x10FFFD; cp > 0x10F000; cp--) {
+        char utf8[5] = {(char)(0xF0 | (cp >> 18)), (char)(0x80 | ((cp >> 12) & 0x3F)),
+                        (char)(0x80 | ((cp >> 6) & 0x3F)), (char)(0x80 | (cp & 0x3F)), 0};
+        if (memmem(text, *len, utf8, 4)) continue;
+        memcpy(r->nul_mark.utf8, utf8, 5);
+        r->nul_mark.len = 4;
+        break;
+    }
+    if (!r->nul_mark.len || !memmem(text, *len, "\\u0000", 6)) return text;
+    /* the mark (4 bytes) is shorter than the escape (6 bytes): in place */
+    size_t o = 0;
+    for (size_t i = 0; i < *len;) {
+        if (i + 6 <= *len && memcmp(text + i, "\\u0000", 6) == 0 && (i == 0 || text[i - 1] != '\\')) {
+            memcpy(text + o, r->nul_mark.utf8, 4);
+            o += 4, i += 6;
+        } else {
+            text[o++] = text[i++];
+        }
+    }
+    *len = o;
+    return text;
+}
+
+/* Copies s into out with the marks turned back into NUL; returns length. */
+static size_t unmark_nul(const runner *r, const char *s, char *out, size_t cap) {
+    size_t n = 0, ml = r->nul_mark.len;
+    while (*s && n + 1 < cap) {
+        if (ml && strncmp(s, r->nul_mark.utf8, ml) == 0) {
+            out[n++] = 0;
+            s += ml;
+        } else {
+            out[n++] = *s++;
+        }
+    }
+    out[n] = 0;
+    return n;
+}
+
 /* ---- actions ------------------------------------------------------------ */
 typedef enum act_result { ACT_DONE, ACT_TRAP, ACT_ERROR, ACT_SKIP } act_result;
 
@@ -265,7 +318,9 @@ static act_result run_action(runner *r, const cJSON *act, outcome *o) {
         o->nresults = 1;
         return ACT_DONE;
     }
-    wa_func *f = wa_instance_func(inst, field);
+    char name[1024];
+    size_t name_len = unmark_nul(r, field, name, sizeof name);
+    wa_func *f = wa_instance_func_n(inst, name, name_len);
     if (!f) {
         snprintf(o->why, sizeof o->why, "no function \"%s\"", field);
         return ACT_ERROR;
@@ -470,6 +525,7 @@ static bool run_file(runner *r, const char *path) {
         fprintf(stderr, "%s: cannot read: %s\n", path, strerror(errno));
         return false;
     }
+    text = mark_nul(r, text, &len);
     cJSON *root = cJSON_ParseWithLength(text, len);
     free(text);
     if (!root) {
