@@ -185,7 +185,7 @@ static wb_status sup_build(wr_system *sys, const wr_sup_spec *spec, wr__sup **ou
 
 static wb_status sup_spawn(wr_system *sys, const wr_sup_spec *spec, wr_id parent, unsigned sflags,
                            uint64_t restarts, wr_id *out, wb_error *err) {
-    wr__sup *s;
+    wr__sup *s = NULL;
     wb_status st = sup_build(sys, spec, &s, err);
     if (st != WB_OK) return st;
     s->parent = parent;

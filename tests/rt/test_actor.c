@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+// ctest-label: concurrency
 /* Spawning, handlers, state, exits, generations, counters, yield and await. */
 #include "rt/rt_test.h"
 

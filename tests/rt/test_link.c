@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+// ctest-label: concurrency
 /* Links, monitors, exit reasons, trap-exit and kill. */
 #include "rt/rt_test.h"
 

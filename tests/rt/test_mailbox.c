@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+// ctest-label: concurrency
 /* Bounded mailbox policies with exact drop counts, dead letters, payloads. */
 #include "rt/rt_test.h"
 

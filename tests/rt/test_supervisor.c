@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+// ctest-label: concurrency
 /* Supervisors: strategies, restart policies, intensity, backoff, nesting,
  * dynamic children and restart history. */
 #include "rt/rt_test.h"

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+// ctest-label: concurrency
 /* Timer wheel: send-after, intervals, cancel; request timeouts as messages. */
 #include "rt/rt_test.h"
 
