@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-// ctest-label: concurrency
 /* Spawning, handlers, state, exits, generations, counters, yield and await. */
+// ctest-label: concurrency
 #include "rt/rt_test.h"
 
 static void spawn_send_exit(void **state) {

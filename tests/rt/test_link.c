@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-// ctest-label: concurrency
 /* Links, monitors, exit reasons, trap-exit and kill. */
+// ctest-label: concurrency
 #include "rt/rt_test.h"
 
 enum { CMD_LINK = 1, CMD_MONITOR, CMD_TRAP, CMD_CRASH, CMD_UNLINK, CMD_NORMAL };

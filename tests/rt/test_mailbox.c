@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-// ctest-label: concurrency
 /* Bounded mailbox policies with exact drop counts, dead letters, payloads. */
+// ctest-label: concurrency
 #include "rt/rt_test.h"
 
 /* A probe whose tag-1 message blocks until the test opens the gate, so the

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-// ctest-label: concurrency
 /* Supervisors: strategies, restart policies, intensity, backoff, nesting,
  * dynamic children and restart history. */
+// ctest-label: concurrency
 #include "rt/rt_test.h"
 
 enum { T_CRASH = 66, T_NORMAL = 67, T_TRAP = 68 };

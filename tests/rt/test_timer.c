@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-// ctest-label: concurrency
 /* Timer wheel: send-after, intervals, cancel; request timeouts as messages. */
+// ctest-label: concurrency
 #include "rt/rt_test.h"
 
 static void send_after_fires_once_not_early(void **state) {
