@@ -202,7 +202,7 @@ typedef struct wc_health_spec {
 
 /* One component entry. Owner of every pointer: the manifest. */
 typedef struct wc_component_spec {
-    char *name;        /* registered name (instance i > 0 of N: "name.i") */
+    char *name;        /* registered name (with N > 1 instances: "name.0" ...) */
     char *wasm;        /* path, resolved against the manifest's directory */
     char *supervisor;  /* name of its supervisor; NULL: the root */
     uint32_t instances;
@@ -391,6 +391,29 @@ size_t wc_host_names(wc_host *h, const char **names, size_t max);
 size_t wc_host_events(wc_host *h, wc_event *out, size_t max);
 size_t wc_host_count_events(wc_host *h, wc_event_type type, const char *component);
 wr_system *wc_host_system(wc_host *h);
+
+/* ---- applications: a manifest running on a host --------------------------- */
+/* Defines every component of the manifest (definition name = component name),
+ * builds the supervision tree (manifest supervisors; components without one
+ * go under the root, an implicit one_for_one "root" when the manifest has no
+ * supervisor), starts it, and runs a driver thread that sends the initial
+ * messages and performs health checks: `threshold` Unhealthy answers (or
+ * non-answers within timeout_ms) in a row kill the instance so that its
+ * supervisor restarts it; Degraded is only an event. Instance i of a
+ * component with N > 1 instances is named "<name>.<i>". */
+typedef struct wc_app wc_app;
+wb_status wc_app_start(wc_host *h, const wc_manifest *m, wc_app **out, wb_error *err);
+/* Stops the driver thread (call before shutting the system down). */
+void wc_app_stop(wc_app *app);
+void wc_app_free(wc_app *app); /* after the system is shut down */
+wr_id wc_app_root(const wc_app *app);
+/* Restart history of instance `name` from its supervisor. */
+wb_status wc_app_history(wc_app *app, const char *name, wr_restart_entry *out, size_t max,
+                         size_t *n);
+typedef struct wc_app_stats {
+    uint64_t health_checks, unhealthy_kills, messages_sent;
+} wc_app_stats;
+void wc_app_stats_get(wc_app *app, wc_app_stats *out);
 
 #ifdef __cplusplus
 }

@@ -419,8 +419,19 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     a->ctx = ctx;
     if (!wc_state_final(a->lc.state)) {
         if (why == WR_EXIT_NORMAL || why == WR_EXIT_SHUTDOWN) run_cleanup(a);
-        else wc_lifecycle_fail(&a->lc, why == WR_EXIT_KILLED ? WC_FAIL_KILLED : WC_FAIL_TRAP, "%s",
-                               text && *text ? text : wr_exit_kind_name(why));
+        else {
+            char t[160];
+            wc_fail_kind k = why == WR_EXIT_KILLED ? WC_FAIL_KILLED : WC_FAIL_TRAP;
+            snprintf(t, sizeof t, "%s", text && *text ? text : wr_exit_kind_name(why));
+            pthread_mutex_lock(&c->lock);
+            if (why == WR_EXIT_KILLED && c->kill_reason[0]) { /* the host's own kill */
+                k = c->kill_kind;
+                snprintf(t, sizeof t, "%s", c->kill_reason);
+            }
+            c->kill_reason[0] = 0;
+            pthread_mutex_unlock(&c->lock);
+            wc_lifecycle_fail(&a->lc, k, "%s", t);
+        }
     }
     if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
     message_clear(a);

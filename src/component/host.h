@@ -38,6 +38,10 @@ typedef struct wc_comp {
     pthread_mutex_t lock;
     wc_fail_kind fail;
     char reason[160];
+    /* Why the host is about to kill the current incarnation (the runtime's
+     * kill carries no text); read and cleared by its terminate. */
+    wc_fail_kind kill_kind;
+    char kill_reason[160];
     struct wc_comp *next;     /* owner: the host's list (creation order) */
     struct wc_comp *hnext;    /* the host's id table chain */
 } wc_comp;

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: MIT */
+/* Applications from a manifest: the supervision tree, initial messages,
+ * restart history through the app, and health-based restarts. */
+// ctest-label: concurrency
+#include "harness.h"
+
+static harness T;
+static wc_manifest *M;
+static wc_app *A;
+
+static const char manifest_fmt[] =
+    "name: test-app\n"
+    "supervisors:\n"
+    "  - {name: top, strategy: one_for_one, intensity: 20, period_ms: 10000}\n"
+    "  - {name: pool, parent: top, strategy: one_for_all, intensity: 5, period_ms: 10000}\n"
+    "components:\n"
+    "  - name: sick\n"
+    "    wasm: %s/component/counter.wasm\n"
+    "    health: {interval_ms: 40, timeout_ms: 200, threshold: 3}\n"
+    "  - name: tired\n"
+    "    wasm: %s/component/counter.wasm\n"
+    "    health: {interval_ms: 40, timeout_ms: 200, threshold: 3}\n"
+    "  - name: wobbly\n"
+    "    wasm: %s/component/counter.wasm\n"
+    "    health: {interval_ms: 100, timeout_ms: 1000, threshold: 6}\n"
+    "  - name: mute\n"
+    "    wasm: %s/component/counter.wasm\n"
+    "    health: {interval_ms: 50, timeout_ms: 100, threshold: 2}\n"
+    "  - name: worker\n"
+    "    wasm: %s/component/crasher.wasm\n"
+    "    instances: 2\n"
+    "    supervisor: pool\n"
+    "    backoff: {initial_ms: 20, max_ms: 100, multiplier: 2, jitter: 0}\n"
+    "  - name: fed\n"
+    "    wasm: %s/component/counter.wasm\n"
+    "messages:\n"
+    "  - {to: fed, payload: tick, every_ms: 20}\n";
+
+static int setup(void **state) {
+    (void)state;
+    harness_open(&T, 2);
+    char text[sizeof manifest_fmt + 6 * 512];
+    const char *d = WACTOR_TEST_DATA;
+    snprintf(text, sizeof text, manifest_fmt, d, d, d, d, d, d);
+    wb_error err;
+    if (wc_manifest_parse(text, strlen(text), NULL, &M, &err) != WB_OK) fail_msg("%s", err.msg);
+    if (wc_app_start(T.host, M, &A, &err) != WB_OK) fail_msg("%s", err.msg);
+    const char *names[] = {"sick", "tired", "wobbly", "mute", "worker.0", "worker.1", "fed"};
+    for (size_t i = 0; i < WB_ARRAY_LEN(names); i++)
+        if (!wait_ready(&T, names[i])) fail_msg("%s not ready", names[i]);
+    return 0;
+}
+
+static int teardown(void **state) {
+    (void)state;
+    wc_app_stop(A);
+    wr_system_shutdown(T.sys, 5 * SEC);
+    wc_app_free(A);
+    wc_manifest_free(M);
+    harness_close(&T);
+    return 0;
+}
+
+static void tree_and_messages(void **state) {
+    (void)state;
+    assert_true(wr_alive(T.sys, wc_app_root(A)));
+    /* Initial messages arrive every 20 ms. */
+    wc_info info;
+    for (int k = 0; k < 5000; k++) {
+        wc_info_get(T.host, "fed", &info);
+        if (info.messages >= 3) break;
+        wb_sleep_ns(MS);
+    }
+    assert_true(info.messages >= 3);
+    /* one_for_all pool: a crash of worker.1 restarts worker.0 too, with the
+     * history readable through the app. */
+    wr_id w0 = wait_ready(&T, "worker.0"), w1 = wait_ready(&T, "worker.1");
+    char out[64];
+    assert_false(ask(&T, w1, "unreachable", 5 * SEC, out, sizeof out));
+    assert_true(wait_restarted(&T, "worker.1", w1));
+    assert_true(wait_restarted(&T, "worker.0", w0));
+    wr_restart_entry h[4];
+    size_t n = 0;
+    assert_int_equal(wc_app_history(A, "worker.1", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].reason, WR_EXIT_ERROR);
+    assert_int_equal(h[0].delay_ns, 20 * MS);
+    assert_int_equal(wc_app_history(A, "nobody", h, 4, &n), WB_NOT_FOUND);
+}
+
+/* Unhealthy `threshold` times in a row restarts; the new instance is clean. */
+static void unhealthy_restarts(void **state) {
+    (void)state;
+    wr_id id = wait_ready(&T, "sick");
+    char out[64];
+    assert_true(ask(&T, id, "health 2", SEC, out, sizeof out));
+    wr_id id2 = wait_restarted(&T, "sick", id);
+    assert_true(id2 != 0);
+    wc_info info;
+    wc_info_get(T.host, "sick", &info);
+    assert_int_equal(info.fail, WC_FAIL_HEALTH);
+    assert_non_null(strstr(info.reason, "lost quorum"));
+    assert_true(wc_host_count_events(T.host, WC_EV_UNHEALTHY, "sick") >= 3);
+    wc_app_stats st;
+    wc_app_stats_get(A, &st);
+    assert_true(st.unhealthy_kills >= 1);
+}
+
+/* Degraded is an event, never a restart. */
+static void degraded_never_restarts(void **state) {
+    (void)state;
+    wr_id id = wait_ready(&T, "tired");
+    char out[64];
+    assert_true(ask(&T, id, "health 1", SEC, out, sizeof out));
+    for (int k = 0; k < 5000 && wc_host_count_events(T.host, WC_EV_DEGRADED, "tired") < 5; k++)
+        wb_sleep_ns(MS);
+    assert_true(wc_host_count_events(T.host, WC_EV_DEGRADED, "tired") >= 5);
+    wc_info info;
+    wc_info_get(T.host, "tired", &info);
+    assert_int_equal(info.incarnations, 1);
+    assert_int_equal(info.id, id);
+}
+
+/* One Healthy answer resets the count. */
+static void healthy_resets(void **state) {
+    (void)state;
+    wr_id id = wait_ready(&T, "wobbly");
+    char out[64];
+    assert_true(ask(&T, id, "health 2", SEC, out, sizeof out));
+    for (int k = 0; k < 5000 && wc_host_count_events(T.host, WC_EV_UNHEALTHY, "wobbly") < 2; k++)
+        wb_sleep_ns(MS);
+    assert_true(ask(&T, id, "health 0", SEC, out, sizeof out));
+    wb_sleep_ns(300 * MS);
+    assert_true(ask(&T, id, "health 2", SEC, out, sizeof out));
+    /* Two more and two before make four: below the threshold of six. */
+    size_t before = wc_host_count_events(T.host, WC_EV_UNHEALTHY, "wobbly");
+    for (int k = 0; k < 5000 && wc_host_count_events(T.host, WC_EV_UNHEALTHY, "wobbly") < before + 2; k++)
+        wb_sleep_ns(MS);
+    assert_true(ask(&T, id, "health 0", SEC, out, sizeof out));
+    wb_sleep_ns(200 * MS);
+    wc_info info;
+    wc_info_get(T.host, "wobbly", &info);
+    assert_int_equal(info.incarnations, 1);
+}
+
+/* No answer within the timeout counts as Unhealthy. */
+static void no_answer_counts(void **state) {
+    (void)state;
+    wr_id id = wait_ready(&T, "mute");
+    char out[64];
+    assert_true(ask(&T, id, "health 3", SEC, out, sizeof out)); /* health() never returns */
+    wr_id id2 = wait_restarted(&T, "mute", id);
+    assert_true(id2 != 0);
+    wc_info info;
+    wc_info_get(T.host, "mute", &info);
+    assert_int_equal(info.fail, WC_FAIL_HEALTH);
+    assert_non_null(strstr(info.reason, "no answer"));
+}
+
+int main(void) {
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(tree_and_messages),
+        cmocka_unit_test(unhealthy_restarts),
+        cmocka_unit_test(degraded_never_restarts),
+        cmocka_unit_test(healthy_resets),
+        cmocka_unit_test(no_answer_counts),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
