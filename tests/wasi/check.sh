@@ -8,7 +8,7 @@
 #   NAME.stdout.re, NAME.stderr.re instead: each line is an extended regex
 #   that must match some line of the output.
 # SCRATCH is recreated before the run: grant/ (with hello.txt, sub/ and
-# symlinks pointing in and out), outside/secret.txt and ro/file.txt.
+# symlinks to files and directories, pointing in and out), outside/secret.txt and ro/file.txt.
 set -u
 name=$1 exp=$2 scratch=$3 want=$4 stdin=$5
 shift 5
@@ -24,6 +24,8 @@ ln -s "$scratch/outside/secret.txt" "$scratch/grant/abs"
 ln -s ../outside/new.txt "$scratch/grant/escape_new"
 ln -s hello.txt "$scratch/grant/inlink"
 ln -s loop "$scratch/grant/loop"
+ln -s ../outside "$scratch/grant/outlink"
+ln -s sub "$scratch/grant/sublink"
 [ "$stdin" = "-" ] && stdin=/dev/null
 
 "$@" < "$stdin" > "$scratch/stdout" 2> "$scratch/stderr"

@@ -31,6 +31,13 @@ static void escapes(void) {
     check_errno(open("/data/escape_new", O_WRONLY | O_CREAT, 0644) < 0, ENOTCAPABLE,
                 "create through a symlink out");
     check_errno(open("/data/loop", O_RDONLY) < 0, ELOOP, "symlink loop");
+    check_errno(open("/data/outlink/secret.txt", O_RDONLY) < 0, ENOTCAPABLE,
+                "directory symlink out");
+    check_errno(open("/data/outlink/new.txt", O_WRONLY | O_CREAT, 0644) < 0, ENOTCAPABLE,
+                "create through a directory symlink out");
+    fd = open("/data/sublink/made.txt", O_WRONLY | O_CREAT, 0644);
+    check(fd >= 0 && access("/data/sub/made.txt", F_OK) == 0, "directory symlink inside");
+    if (fd >= 0) close(fd);
     fd = open("/data/inlink", O_RDONLY);
     check(fd >= 0 && read(fd, buf, sizeof buf) == 6 && memcmp(buf, "hello\n", 6) == 0,
           "symlink inside the grant");
