@@ -344,6 +344,8 @@ static wa_ir loop_form(uint32_t ir) {
     if (ir == WA_IR_JNZ) return WA_IR_JNZ_L;
     if (ir == WA_IR_JZ) return WA_IR_JZ_L;
     if (ir >= WA_IR_J_I32_EQ && ir <= WA_IR_J_I32_GE_U) return WA_IR_J_I32_EQ_L + (ir - WA_IR_J_I32_EQ);
+    if (ir >= WA_IR_J_I32_EQ_IMM && ir <= WA_IR_J_I32_GE_U_IMM)
+        return WA_IR_J_I32_EQ_IMM_L + (ir - WA_IR_J_I32_EQ_IMM);
     return WA_IR_BAD;
 }
 
@@ -422,6 +424,7 @@ static cframe *label(comp *c, uint32_t depth) {
 }
 
 static bool is_i32_cmp(uint32_t ir) { return ir >= WA_IR_I32_EQ && ir <= WA_IR_I32_GE_U; }
+static bool is_i32_cmp_imm(uint32_t ir) { return ir >= WA_IR_I32_EQ_IMM && ir <= WA_IR_I32_GE_U_IMM; }
 
 static void br_if(comp *c, uint32_t depth) {
     cframe *f = label(c, depth);
@@ -435,7 +438,14 @@ static void br_if(comp *c, uint32_t depth) {
     uint32_t cond = use_top(c, 0);
     pop(c, 1);
     if (!needs_moves(c, f)) {
-        if (top_fresh && is_i32_cmp(c->last_ir)) {
+        if (top_fresh && is_i32_cmp_imm(c->last_ir)) {
+            /* [cmp_imm d a imm] becomes [br_cmp_imm a imm rel] */
+            uint32_t p = c->last_op;
+            c->code[p + 1] = c->code[p + 2];
+            c->code[p + 2] = c->code[p + 3];
+            c->len = p + 3;
+            branch_to(c, f, p, WA_IR_J_I32_EQ_IMM + (c->last_ir - WA_IR_I32_EQ_IMM));
+        } else if (top_fresh && is_i32_cmp(c->last_ir)) {
             /* [cmp d a b] becomes [br_cmp a b rel]: same size, no temp */
             uint32_t p = c->last_op;
             c->code[p + 1] = c->code[p + 2];
@@ -526,20 +536,41 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
         push_frame(c, kind, 0, 0, true);
         return;
     }
-    uint32_t cond = 0;
+    uint32_t cond = 0, cmp_ir = c->last_ir, cmp_pos = c->last_op, len0 = 0;
+    bool fresh = false;
     if (kind == F_IF) {
+        fresh = c->sp > 0 && c->stk[c->sp - 1].kind == E_TEMP && c->last_dst != NONE &&
+                c->code[c->last_dst] == c->base + c->sp - 1;
         cond = use_top(c, 0);
         pop(c, 1);
+        len0 = c->len;
     }
     flush_from(c, 0);
+    fresh = fresh && c->len == len0; /* the compare is still the last instruction */
     if (kind == F_LOOP) fuel_region(c);
     push_frame(c, kind, np, nr, false);
     if (c->oom) return;
     cframe *f = &c->fr[c->nfr - 1];
     if (kind == F_LOOP) f->loop_pos = c->len - 2;
     if (kind == F_IF) {
-        emit_op(c, WA_IR_JZ);
-        emit(c, cond);
+        /* jump to else when the condition is false: a fresh compare becomes
+         * the negated compare-and-branch */
+        static const uint8_t neg[10] = {1, 0, 8, 9, 6, 7, 4, 5, 2, 3};
+        if (fresh && (is_i32_cmp(cmp_ir) || is_i32_cmp_imm(cmp_ir))) {
+            wa_ir j = is_i32_cmp(cmp_ir) ? WA_IR_J_I32_EQ + neg[cmp_ir - WA_IR_I32_EQ]
+                                         : WA_IR_J_I32_EQ_IMM + neg[cmp_ir - WA_IR_I32_EQ_IMM];
+            c->code[cmp_pos] = c->opw[j];
+            c->code[cmp_pos + 1] = c->code[cmp_pos + 2];
+            c->code[cmp_pos + 2] = c->code[cmp_pos + 3];
+            c->len = cmp_pos + 3;
+        } else if (fresh && cmp_ir == WA_IR_I32_EQZ) {
+            c->code[cmp_pos] = c->opw[WA_IR_JNZ];
+            c->code[cmp_pos + 1] = c->code[cmp_pos + 2];
+            c->len = cmp_pos + 2;
+        } else {
+            emit_op(c, WA_IR_JZ);
+            emit(c, cond);
+        }
         f->else_fix = c->len;
         emit(c, 0);
     }

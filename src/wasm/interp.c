@@ -455,6 +455,26 @@ dispatch:
     CASE(J_I32_LE_U_L) { uint32_t a = RU32(1), b = RU32(2); if (a <= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(J_I32_GE_S_L) { uint32_t a = RU32(1), b = RU32(2); if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(J_I32_GE_U_L) { uint32_t a = RU32(1), b = RU32(2); if (a >= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_EQ_IMM) { uint32_t a = RU32(1), b = pc[2]; if (a == b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_NE_IMM) { uint32_t a = RU32(1), b = pc[2]; if (a != b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_LT_S_IMM) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a < (int32_t)b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_LT_U_IMM) { uint32_t a = RU32(1), b = pc[2]; if (a < b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_GT_S_IMM) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a > (int32_t)b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_GT_U_IMM) { uint32_t a = RU32(1), b = pc[2]; if (a > b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_LE_S_IMM) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a <= (int32_t)b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_LE_U_IMM) { uint32_t a = RU32(1), b = pc[2]; if (a <= b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_GE_S_IMM) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a >= (int32_t)b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_GE_U_IMM) { uint32_t a = RU32(1), b = pc[2]; if (a >= b) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_I32_EQ_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a == b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_NE_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a != b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LT_S_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a < (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LT_U_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a < b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GT_S_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a > (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GT_U_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a > b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LE_S_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a <= (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_LE_U_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a <= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GE_S_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_I32_GE_U_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a >= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(I32_EQZ) { uint32_t a = RU32(2); WU32(1, a == 0); NEXT(3); }
     CASE(I64_EQZ) { uint64_t a = RU64(2); WU32(1, a == 0); NEXT(3); }
     CASE(REF_IS_NULL) { uint64_t a = RU64(2); WU32(1, a == 0); NEXT(3); }
