@@ -14,6 +14,8 @@ typedef struct cli_command {
 /* One row per subcommand group; add a row and a file to add a group. */
 static const cli_command cli_commands[] = {
     {"wasm", cli__wasm_main, "run or inspect a WebAssembly module (wactor wasm --help)"},
+    {"run", cli__run_main, "run an application manifest (wactor run --help)"},
+    {"invoke", cli__invoke_main, "call one export of a module or component (wactor invoke --help)"},
 };
 
 static void cli_usage(FILE *out) {

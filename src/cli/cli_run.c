@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/* `wactor run APP.yaml`: runs a manifest's components under supervision,
+ * shows what happens while it runs (states, message rates, failures,
+ * restarts) and prints a summary at the end. */
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "wactor/component.h"
+
+static volatile sig_atomic_t run_interrupted;
+static void on_sigint(int sig) { run_interrupted = 1; }
+
+typedef struct run_opts {
+    const char *manifest;
+    int duration_s; /* -1: the manifest's */
+    unsigned workers;
+    bool quiet;
+} run_opts;
+
+typedef struct run_view {
+    uint64_t t0;
+    pthread_mutex_t m;
+    unsigned printed_this_second, suppressed;
+    uint64_t second;
+    bool quiet;
+} run_view;
+
+static void run_usage(FILE *out) {
+    fprintf(out,
+            "usage: wactor run [--duration SECONDS] [--workers N] [--quiet] APP.yaml\n\n"
+            "Runs the components of a manifest (see docs/ABI.md) under supervision, prints\n"
+            "events (failures, restarts, denials, health) and a status line per component\n"
+            "every second, and a summary at the end. --duration overrides the manifest's\n"
+            "duration (0: until Ctrl-C).\n");
+}
+
+/* Events worth a line while running; at most 40 lines a second. */
+static void run_on_event(void *ud, const wc_event *ev) {
+    run_view *v = ud;
+    if (v->quiet) return;
+    bool show = ev->type != WC_EV_TRANSITION || ev->to == WC_STATE_FAILED;
+    if (!show) return;
+    pthread_mutex_lock(&v->m);
+    uint64_t sec = (ev->time_ns - v->t0) / 1000000000ull;
+    if (sec != v->second) {
+        if (v->suppressed) printf("         ... %u more events\n", v->suppressed);
+        v->second = sec;
+        v->printed_this_second = v->suppressed = 0;
+    }
+    if (v->printed_this_second++ < 40) {
+        double t = (double)(ev->time_ns - v->t0) / 1e9;
+        if (ev->type == WC_EV_TRANSITION)
+            printf("%7.3fs  %-14s FAILED (%s): %s\n", t, ev->component, wc_fail_name(ev->fail), ev->text);
+        else
+            printf("%7.3fs  %-14s %s: %s\n", t, ev->component, wc_event_name(ev->type), ev->text);
+    } else {
+        v->suppressed++;
+    }
+    pthread_mutex_unlock(&v->m);
+}
+
+static int run_parse(int argc, char **argv, run_opts *o) {
+    o->duration_s = -1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            run_usage(stdout);
+            return 0;
+        } else if (!strcmp(a, "--duration") && i + 1 < argc) {
+            o->duration_s = atoi(argv[++i]);
+        } else if (!strcmp(a, "--workers") && i + 1 < argc) {
+            o->workers = (unsigned)atoi(argv[++i]);
+        } else if (!strcmp(a, "--quiet")) {
+            o->quiet = true;
+        } else if (a[0] == '-') {
+            fprintf(stderr, "wactor run: unknown option %s\n", a);
+            return 2;
+        } else if (!o->manifest) {
+            o->manifest = a;
+        } else {
+            fprintf(stderr, "wactor run: one manifest only\n");
+            return 2;
+        }
+    }
+    if (!o->manifest) {
+        run_usage(stderr);
+        return 2;
+    }
+    return -1; /* go on */
+}
+
+static void run_status(wc_host *h, uint64_t *last_msgs, size_t n, double secs, double dt) {
+    const char *names[256];
+    size_t count = wc_host_names(h, names, 256);
+    if (count > 256) count = 256;
+    printf("--- %.0fs ---------------------------------------------------------------\n", secs);
+    printf("  %-16s %-10s %6s %10s %9s %6s %7s\n", "component", "state", "starts", "messages", "msg/s",
+           "fails", "denied");
+    for (size_t i = 0; i < count && i < n; i++) {
+        wc_info info;
+        if (wc_info_get(h, names[i], &info) != WB_OK) continue;
+        double rate = dt > 0 ? (double)(info.messages - last_msgs[i]) / dt : 0;
+        last_msgs[i] = info.messages;
+        printf("  %-16s %-10s %6u %10llu %9.0f %6u %7llu\n", names[i], wc_state_name(info.state),
+               info.incarnations, (unsigned long long)info.messages, rate, info.failures,
+               (unsigned long long)info.denied);
+    }
+    fflush(stdout);
+}
+
+static void run_summary(wc_host *h, wc_app *app, double secs) {
+    const char *names[256];
+    size_t count = wc_host_names(h, names, 256);
+    if (count > 256) count = 256;
+    uint64_t msgs = 0, fails = 0, restarts = 0;
+    printf("\n=== summary after %.1f s ===\n", secs);
+    for (size_t i = 0; i < count; i++) {
+        wc_info info;
+        if (wc_info_get(h, names[i], &info) != WB_OK) continue;
+        msgs += info.messages;
+        fails += info.failures;
+        restarts += info.incarnations ? info.incarnations - 1 : 0;
+        printf("  %-16s %8llu messages, %3u starts, %3u failures, fuel %llu\n", names[i],
+               (unsigned long long)info.messages, info.incarnations, info.failures,
+               (unsigned long long)info.fuel_used);
+        if (info.failures) printf("  %-16s   last failure: %s: %s\n", "", wc_fail_name(info.fail), info.reason);
+        wr_restart_entry hist[8];
+        size_t n = 0;
+        if (wc_app_history(app, names[i], hist, 8, &n) == WB_OK && n) {
+            printf("  %-16s   restart delays:", "");
+            for (size_t k = 0; k < n; k++) printf(" %llums", (unsigned long long)(hist[k].delay_ns / 1000000));
+            printf("\n");
+        }
+    }
+    wc_app_stats st;
+    wc_app_stats_get(app, &st);
+    printf("  total: %llu messages handled, %llu failures, %llu restarts, %llu health checks, "
+           "%llu unhealthy restarts, %zu denied, %zu error replies\n",
+           (unsigned long long)msgs, (unsigned long long)fails, (unsigned long long)restarts,
+           (unsigned long long)st.health_checks, (unsigned long long)st.unhealthy_kills,
+           wc_host_count_events(h, WC_EV_DENIED, NULL), wc_host_count_events(h, WC_EV_ERROR_REPLY, NULL));
+}
+
+/* Runs the app until the duration passes or Ctrl-C. */
+static void run_loop(wc_host *h, const run_opts *o, uint64_t t0, uint64_t duration_ns) {
+    uint64_t last_msgs[256] = {0};
+    uint64_t last = t0;
+    while (!run_interrupted) {
+        uint64_t now = wb_now_ns();
+        if (duration_ns && now - t0 >= duration_ns) break;
+        if (now - last >= 1000000000ull) {
+            if (!o->quiet) run_status(h, last_msgs, 256, (double)(now - t0) / 1e9, (double)(now - last) / 1e9);
+            last = now;
+        }
+        wb_sleep_ns(20000000);
+    }
+}
+
+int cli__run_main(int argc, char **argv) {
+    run_opts o = {0};
+    int rc = run_parse(argc, argv, &o);
+    if (rc >= 0) return rc;
+    wb_error err;
+    wc_manifest *m = NULL;
+    if (wc_manifest_load(o.manifest, &m, &err) != WB_OK) {
+        fprintf(stderr, "wactor run: %s\n", err.msg);
+        return 1;
+    }
+    wr_config cfg;
+    wr_config_default(&cfg);
+    cfg.workers = o.workers ? o.workers : m->workers;
+    wr_system *sys = NULL;
+    wa_engine *engine = wa_engine_new(NULL);
+    run_view view = {.t0 = wb_now_ns(), .quiet = o.quiet};
+    pthread_mutex_init(&view.m, NULL);
+    wc_host *h = NULL;
+    wc_app *app = NULL;
+    rc = 1;
+    if (!engine || wr_system_new(&cfg, &sys, &err) != WB_OK) {
+        fprintf(stderr, "wactor run: %s\n", engine ? err.msg : "out of memory");
+        goto done;
+    }
+    wc_host_config hc = {.sys = sys, .engine = engine, .on_event = run_on_event, .event_ud = &view};
+    if (wc_host_new(&hc, &h, &err) != WB_OK || wc_app_start(h, m, &app, &err) != WB_OK) {
+        fprintf(stderr, "wactor run: %s\n", err.msg);
+        goto done;
+    }
+    int dur = o.duration_s >= 0 ? o.duration_s : (int)m->duration_s;
+    printf("wactor: running \"%s\" (%zu components, %u workers%s)\n", m->name ? m->name : o.manifest,
+           m->ncomponents, wr_system_workers(sys), dur ? "" : ", Ctrl-C to stop");
+    if (dur) printf("wactor: for %d s\n", dur);
+    fflush(stdout);
+    signal(SIGINT, on_sigint);
+    run_loop(h, &o, view.t0, (uint64_t)dur * 1000000000ull);
+    wc_app_stop(app);
+    view.quiet = true; /* shutdown transitions are expected */
+    uint64_t t_stop = wb_now_ns();
+    run_summary(h, app, (double)(t_stop - view.t0) / 1e9);
+    wb_status st = wr_system_shutdown(sys, 5000000000ull);
+    printf("  shutdown: %s in %.0f ms\n", st == WB_OK ? "clean" : "cut short by the deadline",
+           (double)(wb_now_ns() - t_stop) / 1e6);
+    rc = 0;
+done:
+    wr_system_free(sys); /* shuts down first if still running */
+    wc_app_free(app);
+    wc_host_free(h);
+    wa_engine_free(engine);
+    wc_manifest_free(m);
+    pthread_mutex_destroy(&view.m);
+    return rc;
+}
