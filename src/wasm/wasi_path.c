@@ -114,10 +114,14 @@ static uint16_t walk_run(wasi_walk *wk, bool follow, wa__wasi_at *out) {
             if (wk->depth == 0) return WA_WASI_ENOTCAPABLE; /* above the granted dir */
             close(wk->stack[--wk->depth]);
             continue;
-        } else if (last && !slash && (!follow || !is_symlink(walk_cur(wk), comp))) {
-            walk_finish(wk, comp, out);
-            return WA_WASI_ESUCCESS;
-        } else if (last && !slash) {
+        } else if (last) {
+            /* A trailing slash follows a final symlink, as POSIX says. The
+             * name is handed on without the slash: a slash would make the
+             * kernel follow a symlink swapped in after this check. */
+            if (!(follow || slash) || !is_symlink(walk_cur(wk), comp)) {
+                walk_finish(wk, comp, out);
+                return WA_WASI_ESUCCESS;
+            }
             e = walk_splice_link(wk, comp);
         } else {
             e = walk_enter(wk, comp);

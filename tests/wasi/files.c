@@ -91,6 +91,8 @@ static void dirs(void) {
     check(unlink("/data/work/y1") == 0 && unlink("/data/work/x2") == 0 &&
           unlink("/data/work/x3") == 0, "unlink");
     check(rmdir("/data/work") == 0, "rmdir");
+    check(mkdir("/data/slash/", 0755) == 0 && rmdir("/data/slash/") == 0,
+          "mkdir and rmdir with a trailing slash");
     check_errno(access("/data/work", F_OK) != 0, ENOENT, "gone");
     /* Enough long names that readdir needs several buffers. */
     check(mkdir("/data/many", 0755) == 0, "mkdir many");
