@@ -272,6 +272,47 @@ static void test_denied_functions(void **state) {
     rmdir(dir);
 }
 
+static void test_capture_limit(void **state) {
+    (void)state;
+    wa_wasi_config cfg = {0};
+    cfg.stdio[1].kind = WA_WASI_STDIO_BUFFER;
+    cfg.capture_max = 8; /* the program's first write is longer: ENOSPC, not a crash */
+    wa_wasi *w;
+    wa_trap trap;
+    assert_int_equal(run_with("exit_code.wasm", &cfg, &w, &trap), WA_RUN_DONE);
+    size_t len = 99;
+    wa_wasi_output(w, 1, &len);
+    assert_int_equal(len, 0);
+    assert_null(wa_wasi_output(w, 0, &len)); /* stdin captures nothing */
+    assert_int_equal(len, 0);
+    wa_wasi_free(w);
+}
+
+static void test_link_single(void **state) {
+    (void)state;
+    wa_engine *e = wa_engine_new(NULL);
+    wa_module *m = load(e, "exit_code.wasm");
+    wa_linker *l = wa_linker_new(e);
+    wa_wasi_config cfg = {0};
+    cfg.stdio[1].kind = WA_WASI_STDIO_BUFFER;
+    wa_wasi *w;
+    wb_error err = {0};
+    assert_int_equal(wa_wasi_new(&cfg, &w, &err), WB_OK);
+    assert_int_equal(wa_wasi_link_single(l, w, &err), WB_OK);
+    /* Two instances in turn share the one context (and its captured output);
+     * the user data is free for the embedder. */
+    for (int i = 0; i < 2; i++) {
+        wa_instance *inst;
+        assert_int_equal(run_start(m, l, (void *)0x1234, &inst), WA_RUN_DONE);
+        wa_instance_unref(inst);
+    }
+    assert_output(w, 1, "before exit\nbefore exit\n");
+    wa_linker_free(l);
+    wa_wasi_free(w);
+    wa_module_unref(m);
+    wa_engine_free(e);
+}
+
 static void test_no_context_traps(void **state) {
     (void)state;
     wa_engine *e = wa_engine_new(NULL);
@@ -300,6 +341,8 @@ int main(void) {
         cmocka_unit_test(test_stdin_buffer),
         cmocka_unit_test(test_exit_and_callback),
         cmocka_unit_test(test_denied_functions),
+        cmocka_unit_test(test_capture_limit),
+        cmocka_unit_test(test_link_single),
         cmocka_unit_test(test_no_context_traps),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
