@@ -137,24 +137,28 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
         return wb_error_set(err, WB_INVALID_ARG, "unknown mailbox policy %d", (int)spec->mailbox_policy);
     size_t size = sizeof(wr__life) + spec->state_size;
     if (size < spec->state_size) return wb_error_set(err, WB_INVALID_ARG, "state too large");
-    wr__life *life = wb_calloc(&sys->alloc, 1, size, WB_TAG_ACTOR);
+    wr__actor *a;
+    wb_status st = free_pop(sys, &a);
+    if (st != WB_OK) return wb_error_set(err, st, "actor table full (%u)", sys->cfg.max_actors);
+    /* The slot is ours: its previous incarnation finished before release. */
+    wr__life *life;
+    if (size <= WR__LIFE_INLINE) {
+        life = (wr__life *)(void *)a->life_inline;
+        memset(life, 0, size);
+    } else {
+        life = wb_calloc(&sys->alloc, 1, size, WB_TAG_ACTOR);
+    }
     wr_msg *m = wr__msg_new(sys);
     if (!life || !m) {
-        wb_free(&sys->alloc, life, size, WB_TAG_ACTOR);
+        if (life != (wr__life *)(void *)a->life_inline) wb_free(&sys->alloc, life, size, WB_TAG_ACTOR);
         wr__msg_free(sys, m);
+        free_push(sys, a);
         return wb_error_set(err, WB_NOMEM, "no memory to spawn");
     }
     life->spec = *spec;
     life->size = size;
     if (spec->name) snprintf(life->name, sizeof life->name, "%s", spec->name);
     life->spec.name = life->name;
-    wr__actor *a;
-    wb_status st = free_pop(sys, &a);
-    if (st != WB_OK) {
-        wb_free(&sys->alloc, life, size, WB_TAG_ACTOR);
-        wr__msg_free(sys, m);
-        return wb_error_set(err, st, "actor table full (%u)", sys->cfg.max_actors);
-    }
     if (++a->gen == 0) a->gen = 1;
     wr_id id = ((uint64_t)a->gen << 32) | a->idx;
     atomic_store_explicit(&a->capacity, spec->mailbox_capacity, memory_order_relaxed);

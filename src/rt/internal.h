@@ -53,6 +53,8 @@ typedef struct wr__life {
     _Alignas(16) unsigned char state[];
 } wr__life;
 
+#define WR__LIFE_INLINE (sizeof(wr__life) + 64) /* up to 64 bytes of state inline */
+
 /* A slot of the actor table. Slots live in pages that are freed only with the
  * system; an incarnation is bound to a slot by its generation. Fields above
  * `head` are touched by any thread (atomics); the rest belong to whichever
@@ -90,7 +92,9 @@ typedef struct wr__actor {
     uint8_t park;
     bool trap_exit;
     bool token;                  /* holds a self work unit in count */
-    wr_msg stub;                 /* Vyukov stub node */
+    struct { _Atomic(wr_msg *) next_; } stub; /* Vyukov stub: only its link is used */
+    /* Small incarnations live here instead of a separate allocation. */
+    _Alignas(16) unsigned char life_inline[WR__LIFE_INLINE];
 } wr__actor;
 
 typedef struct wr__worker {
@@ -238,6 +242,8 @@ static inline bool wr__bounded_kind(uint16_t k) {
 static inline int64_t wr__queued(struct wr__actor *a);
 
 static inline uint32_t wr__idx(wr_id id) { return (uint32_t)id; }
+
+static inline wr_msg *wr__stub(wr__actor *a) { return (wr_msg *)(void *)&a->stub; }
 
 static inline int64_t wr__queued(wr__actor *a) {
     return atomic_load_explicit(&a->count, memory_order_acquire) -

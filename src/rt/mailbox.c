@@ -102,8 +102,8 @@ const char *wr_msg_topic(const wr_msg *m) {
 
 void wr__mailbox_init(wr__actor *a) {
     atomic_store_explicit(&a->stub.next_, NULL, memory_order_relaxed);
-    a->head = &a->stub;
-    atomic_store_explicit(&a->tail, &a->stub, memory_order_relaxed);
+    a->head = wr__stub(a);
+    atomic_store_explicit(&a->tail, wr__stub(a), memory_order_relaxed);
 }
 
 static void queue_push(wr__actor *a, wr_msg *m) {
@@ -127,7 +127,7 @@ void wr__mailbox_push(wr_system *sys, wr__actor *a, wr_msg *m) {
 wr_msg *wr__mailbox_pop(wr__actor *a) {
     wr_msg *head = a->head;
     wr_msg *next = atomic_load_explicit(&head->next_, memory_order_acquire);
-    if (head == &a->stub) {
+    if (head == wr__stub(a)) {
         if (!next) return NULL;
         a->head = next;
         head = next;
@@ -138,7 +138,7 @@ wr_msg *wr__mailbox_pop(wr__actor *a) {
         return head;
     }
     if (atomic_load_explicit(&a->tail, memory_order_acquire) != head) return NULL; /* push in flight */
-    queue_push(a, &a->stub);
+    queue_push(a, wr__stub(a));
     next = atomic_load_explicit(&head->next_, memory_order_acquire);
     if (next) {
         a->head = next;

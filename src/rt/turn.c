@@ -77,7 +77,7 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
     if (atomic_load(&a->reg_name)) wr__registry_drop(sys, a, id);
     if (atomic_load(&a->nsubs)) wr__broker_drop(sys, id);
     wr_events_unsubscribe(sys, id);
-    wb_free(&sys->alloc, a->life, a->life->size, WB_TAG_ACTOR);
+    if (a->life != (wr__life *)(void *)a->life_inline) wb_free(&sys->alloc, a->life, a->life->size, WB_TAG_ACTOR);
     a->life = NULL;
     a->self = 0;
     a->park = WR__PARK_NONE;
