@@ -213,6 +213,7 @@ static void dec_const_expr(dec *d, wa_const_expr *ce) {
         if (n == 1) *ce = c;
     }
     /* a non-constant instruction is reported before an arity problem */
+    ce->offset = start;
     if (!non_const && n != 1)
         dec_invalid(d, start, "type mismatch: %s",
                     n ? "constant expression of several values" : "empty constant expression");
@@ -260,6 +261,7 @@ static wb_status sec_import(dec *d) {
     if (d->nomem) return dec_reader_fail(d);
     for (uint32_t i = 0; i < m->nimports; i++) {
         wa_import *im = &m->imports[i];
+        im->offset = wa_reader_offset(&d->r);
         if (!dec_name(d, &im->module) || !dec_name(d, &im->name)) break;
         uint8_t kind = wa_read_u8(&d->r);
         if (!d->r.ok) break;
@@ -378,6 +380,7 @@ static wb_status sec_export(dec *d) {
     if (d->nomem) return dec_reader_fail(d);
     for (uint32_t i = 0; i < m->nexports; i++) {
         wa_export *ex = &m->exports[i];
+        ex->offset = wa_reader_offset(&d->r);
         if (!dec_name(d, &ex->name)) break;
         uint8_t kind = wa_read_u8(&d->r);
         if (d->r.ok && kind > WA_EXTERN_GLOBAL)
@@ -398,6 +401,7 @@ static wb_status sec_start(dec *d) {
 /* Element segment flags: bit 0 passive/declarative, bit 1 explicit table
  * index (active) or declarative, bit 2 expressions instead of indices. */
 static void dec_elem(dec *d, wa_elem_segment *s) {
+    s->offset_in_module = wa_reader_offset(&d->r);
     uint32_t flags = wa_read_u32(&d->r);
     if (!d->r.ok) return;
     if (flags > 7) {
@@ -430,6 +434,7 @@ static void dec_elem(dec *d, wa_elem_segment *s) {
         } else {
             s->items[k].kind = WA_CONST_REF_FUNC;
             s->items[k].value.type = WA_FUNCREF;
+            s->items[k].offset = wa_reader_offset(&d->r);
             s->items[k].index = wa_read_u32(&d->r);
         }
     }
@@ -463,6 +468,7 @@ static wb_status sec_data(dec *d) {
     d->has_data_section = true;
     for (uint32_t i = 0; i < n && d->r.ok; i++) {
         wa_data_segment *s = &m->datas[i];
+        s->offset_in_module = wa_reader_offset(&d->r);
         uint32_t flags = wa_read_u32(&d->r);
         if (d->r.ok && flags > 2) return dec_fail_at(d, wa_reader_offset(&d->r) - 1,
                                                      "malformed data segment kind");
@@ -697,6 +703,7 @@ static wb_status dec_sections(dec *d, wa_reader *r, uint32_t *custom_cap) {
          * their section; the size is checked afterwards. That decides
          * which message a truncated or overlong field gets. */
         d->sec_end = r->p + size;
+        if (id != 0) m->section_offset[id] = wa_reader_offset(r);
         d->r = wa_reader_make(m->bytes, r->p, r->end);
         wb_status st = dec_section(d, id, custom_cap);
         if (st != WB_OK) return st;

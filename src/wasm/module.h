@@ -30,6 +30,7 @@ typedef struct wa_const_expr {
     wa_const_kind kind;
     uint32_t index;
     wa_value value;
+    uint32_t offset;     /* byte offset in the module, for error messages */
 } wa_const_expr;
 
 typedef struct wa_local_decl {
@@ -56,12 +57,14 @@ typedef struct wa_import {
     wa_tabletype table;  /* TABLE */
     wa_memtype memory;   /* MEMORY */
     wa_globaltype global;/* GLOBAL */
+    uint32_t offset;     /* byte offset of the entry, for error messages */
 } wa_import;
 
 typedef struct wa_export {
     wa_name name;
     wa_extern_kind kind;
     uint32_t index;
+    uint32_t offset;     /* byte offset of the entry, for error messages */
 } wa_export;
 
 typedef struct wa_global_def {
@@ -82,6 +85,7 @@ typedef struct wa_elem_segment {
     wa_valtype elem_type;  /* WA_FUNCREF or WA_EXTERNREF */
     uint32_t count;
     wa_const_expr *items;  /* owner: module; REF_FUNC / REF_NULL / GLOBAL_GET */
+    uint32_t offset_in_module; /* of the entry, for error messages */
 } wa_elem_segment;
 
 typedef struct wa_data_segment {
@@ -90,6 +94,7 @@ typedef struct wa_data_segment {
     wa_const_expr offset;  /* ACTIVE */
     const uint8_t *bytes;  /* points into the module's copy of the binary */
     uint32_t len;
+    uint32_t offset_in_module; /* of the entry, for error messages */
 } wa_data_segment;
 
 typedef struct wa_custom_section {
@@ -152,6 +157,7 @@ struct wa_module {
     uint8_t *func_declared;
 
     size_t code_section_size;
+    uint32_t section_offset[13]; /* content start of each section by id; 0: absent */
     size_t compiled_size;    /* set by compile.c */
     void *compiled;          /* owner: module, freed by wa__compiled_free; compile.c's wa_compiled */
 };

@@ -21,22 +21,20 @@ static const char *vt_name(wa_valtype t) {
 
 #define INVALID(err, ...) wb_error_set((err), WB_INVALID, __VA_ARGS__)
 
+/* Where an imported or defined table/memory is declared, for messages. */
+static uint32_t space_offset(const wa_module *m, wa_extern_kind kind, uint32_t idx) {
+    for (uint32_t i = 0, k = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == kind && k++ == idx) return m->imports[i].offset;
+    return m->section_offset[kind == WA_EXTERN_TABLE ? 4 : 5];
+}
+
 static wb_status check_limits(const wa_limits_type *l, uint64_t bound, const char *what,
-                              wb_error *err) {
+                              uint32_t off, wb_error *err) {
     if (l->min > bound || (l->has_max && l->max > bound))
-        return INVALID(err, "%s", what);
+        return INVALID(err, "%s at offset %u", what, off);
     if (l->has_max && l->min > l->max)
-        return INVALID(err, "size minimum must not be greater than maximum");
+        return INVALID(err, "size minimum must not be greater than maximum at offset %u", off);
     return WB_OK;
-}
-
-static wb_status check_memtype(const wa_memtype *mt, wb_error *err) {
-    return check_limits(&mt->limits, WA_MAX_PAGES, "memory size must be at most 65536 pages (4GiB)",
-                        err);
-}
-
-static wb_status check_tabletype(const wa_tabletype *tt, wb_error *err) {
-    return check_limits(&tt->limits, UINT32_MAX, "table size must be at most 2^32-1", err);
 }
 
 /* `nglobals_visible` is how many globals global.get may name: the suite
@@ -49,19 +47,22 @@ static wb_status check_const(const wa_module *m, const wa_const_expr *ce, wa_val
     case WA_CONST_VALUE:
     case WA_CONST_REF_NULL: break;
     case WA_CONST_GLOBAL_GET:
-        if (ce->index >= nglobals_visible) return INVALID(err, "unknown global %u", ce->index);
+        if (ce->index >= nglobals_visible)
+            return INVALID(err, "unknown global %u at offset %u", ce->index, ce->offset);
         if (m->global_types[ce->index].mutable_)
-            return INVALID(err, "constant expression required (global %u is mutable)", ce->index);
+            return INVALID(err, "constant expression required (global %u is mutable) at offset %u",
+                           ce->index, ce->offset);
         got = m->global_types[ce->index].type;
         break;
     case WA_CONST_REF_FUNC:
-        if (ce->index >= m->nfuncs) return INVALID(err, "unknown function %u", ce->index);
+        if (ce->index >= m->nfuncs)
+            return INVALID(err, "unknown function %u at offset %u", ce->index, ce->offset);
         got = WA_FUNCREF;
         break;
     }
     if (got != want)
-        return INVALID(err, "type mismatch: constant of %s where %s is expected", vt_name(got),
-                       vt_name(want));
+        return INVALID(err, "type mismatch: constant of %s where %s is expected at offset %u",
+                       vt_name(got), vt_name(want), ce->offset);
     return WB_OK;
 }
 
@@ -69,15 +70,23 @@ static wb_status check_imports_and_spaces(const wa_module *m, wb_error *err) {
     wb_status st;
     for (uint32_t i = 0; i < m->nimports; i++)
         if (m->imports[i].kind == WA_EXTERN_FUNC && m->imports[i].type_index >= m->ntypes)
-            return INVALID(err, "unknown type %u (import %u)", m->imports[i].type_index, i);
+            return INVALID(err, "unknown type %u (import %u) at offset %u",
+                           m->imports[i].type_index, i, m->imports[i].offset);
     for (uint32_t i = m->nfunc_imports; i < m->nfuncs; i++)
         if (m->func_type_index[i] >= m->ntypes)
-            return INVALID(err, "unknown type %u (function %u)", m->func_type_index[i], i);
+            return INVALID(err, "unknown type %u (function %u) at offset %u",
+                           m->func_type_index[i], i, m->section_offset[3]);
     for (uint32_t i = 0; i < m->ntables; i++)
-        if ((st = check_tabletype(&m->tables[i], err)) != WB_OK) return st;
-    if (m->nmemories > 1) return INVALID(err, "multiple memories");
+        if ((st = check_limits(&m->tables[i].limits, UINT32_MAX, "table size must be at most 2^32-1",
+                               space_offset(m, WA_EXTERN_TABLE, i), err)) != WB_OK)
+            return st;
+    if (m->nmemories > 1)
+        return INVALID(err, "multiple memories at offset %u", space_offset(m, WA_EXTERN_MEMORY, 1));
     for (uint32_t i = 0; i < m->nmemories; i++)
-        if ((st = check_memtype(&m->memories[i], err)) != WB_OK) return st;
+        if ((st = check_limits(&m->memories[i].limits, WA_MAX_PAGES,
+                               "memory size must be at most 65536 pages (4GiB)",
+                               space_offset(m, WA_EXTERN_MEMORY, i), err)) != WB_OK)
+            return st;
     for (uint32_t i = 0; i < m->nglobals - m->nglobal_imports; i++) {
         const wa_global_def *g = &m->globals[i];
         if ((st = check_const(m, &g->init, g->type.type, m->nglobal_imports, err)) != WB_OK)
@@ -107,7 +116,8 @@ static wb_status check_exports(const wa_module *m, wb_error *err) {
                          : ex->kind == WA_EXTERN_TABLE  ? m->ntables
                          : ex->kind == WA_EXTERN_MEMORY ? m->nmemories
                                                         : m->nglobals;
-        if (ex->index >= limit) return INVALID(err, "unknown %s %u", what[ex->kind], ex->index);
+        if (ex->index >= limit)
+            return INVALID(err, "unknown %s %u at offset %u", what[ex->kind], ex->index, ex->offset);
     }
     if (m->nexports < 2) return WB_OK;
     const wa_export **sorted =
@@ -117,8 +127,11 @@ static wb_status check_exports(const wa_module *m, wb_error *err) {
     qsort(sorted, m->nexports, sizeof *sorted, export_cmp);
     wb_status st = WB_OK;
     for (uint32_t i = 1; i < m->nexports && st == WB_OK; i++)
-        if (name_cmp(&sorted[i - 1]->name, &sorted[i]->name) == 0)
-            st = INVALID(err, "duplicate export name \"%s\"", sorted[i]->name.str);
+        if (name_cmp(&sorted[i - 1]->name, &sorted[i]->name) == 0) {
+            uint32_t off = sorted[i]->offset > sorted[i - 1]->offset ? sorted[i]->offset
+                                                                      : sorted[i - 1]->offset;
+            st = INVALID(err, "duplicate export name \"%s\" at offset %u", sorted[i]->name.str, off);
+        }
     wb_free(&m->engine->alloc, sorted, m->nexports * sizeof *sorted, WB_TAG_MODULE);
     return st;
 }
@@ -129,11 +142,13 @@ static wb_status check_segments(const wa_module *m, wb_error *err) {
         const wa_elem_segment *s = &m->elems[i];
         if (s->mode == WA_SEG_ACTIVE) {
             if (s->table_index >= m->ntables)
-                return INVALID(err, "unknown table %u (element segment %u)", s->table_index, i);
+                return INVALID(err, "unknown table %u (element segment %u) at offset %u",
+                               s->table_index, i, s->offset_in_module);
             if ((st = check_const(m, &s->offset, WA_I32, m->nglobal_imports, err)) != WB_OK) return st;
             if (m->tables[s->table_index].elem != s->elem_type)
-                return INVALID(err, "type mismatch: element segment %u of %s for a table of %s", i,
-                               vt_name(s->elem_type), vt_name(m->tables[s->table_index].elem));
+                return INVALID(err, "type mismatch: element segment %u of %s for a table of %s at offset %u",
+                               i, vt_name(s->elem_type), vt_name(m->tables[s->table_index].elem),
+                               s->offset_in_module);
         }
         for (uint32_t k = 0; k < s->count; k++)
             if ((st = check_const(m, &s->items[k], s->elem_type, m->nglobal_imports, err)) != WB_OK)
@@ -143,7 +158,8 @@ static wb_status check_segments(const wa_module *m, wb_error *err) {
         const wa_data_segment *s = &m->datas[i];
         if (s->mode != WA_SEG_ACTIVE) continue;
         if (s->memory_index >= m->nmemories)
-            return INVALID(err, "unknown memory %u (data segment %u)", s->memory_index, i);
+            return INVALID(err, "unknown memory %u (data segment %u) at offset %u", s->memory_index,
+                           i, s->offset_in_module);
         if ((st = check_const(m, &s->offset, WA_I32, m->nglobal_imports, err)) != WB_OK) return st;
     }
     return WB_OK;
@@ -154,10 +170,13 @@ static wb_status validate_all(const wa_module *m, wb_error *err) {
     if ((st = check_imports_and_spaces(m, err)) != WB_OK) return st;
     if ((st = check_exports(m, err)) != WB_OK) return st;
     if (m->has_start) {
-        if (m->start >= m->nfuncs) return INVALID(err, "unknown function %u (start)", m->start);
+        if (m->start >= m->nfuncs)
+            return INVALID(err, "unknown function %u (start) at offset %u", m->start,
+                           m->section_offset[8]);
         const wa_functype *ft = &m->types[m->func_type_index[m->start]];
         if (ft->nparams || ft->nresults)
-            return INVALID(err, "start function must have type [] -> []");
+            return INVALID(err, "start function must have type [] -> [] at offset %u",
+                           m->section_offset[8]);
     }
     if ((st = check_segments(m, err)) != WB_OK) return st;
     return wa__validate_code(m, err);

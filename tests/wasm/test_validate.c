@@ -193,11 +193,12 @@ static void module_rules(void **state) {
     #define T "\x01\x04\x01\x60\x00\x00"
     #define F "\x03\x02\x01\x00"
     #define C "\x0a\x04\x01\x02\x00\x0b"
-    MOD(T F "\x07\x09\x02\x01\x61\x00\x00\x01\x61\x00\x00" C, WB_INVALID, "duplicate export name");
+    MOD(T F "\x07\x09\x02\x01\x61\x00\x00\x01\x61\x00\x00" C, WB_INVALID,
+        "duplicate export name \"a\" at offset 25"); /* the second entry */
     MOD(T F "\x07\x05\x01\x01\x61\x00\x03" C, WB_INVALID, "unknown function 3");
     MOD("\x01\x05\x01\x60\x01\x7f\x00" F "\x08\x01\x00" "\x0a\x04\x01\x02\x00\x0b", WB_INVALID,
         "start function");
-    MOD("\x05\x05\x02\x00\x01\x00\x01", WB_INVALID, "multiple memories");
+    MOD("\x05\x05\x02\x00\x01\x00\x01", WB_INVALID, "multiple memories at offset 10");
     MOD("\x05\x05\x01\x00\x81\x80\x04", WB_INVALID, "memory size must be at most 65536 pages");
     MOD("\x05\x04\x01\x01\x02\x01", WB_INVALID, "size minimum must not be greater than maximum");
     MOD("\x04\x05\x01\x70\x01\x02\x01", WB_INVALID, "size minimum must not be greater than maximum");
