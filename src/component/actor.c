@@ -311,7 +311,12 @@ static wb_status start_instance(wc_actor *a, wb_error *err) {
     wa_limits lim = {0};
     lim.max_memory_pages = d->caps.limits.max_memory_pages;
     lim.max_fuel = d->caps.limits.fuel_total;
-    wb_status st = wa_instance_new(d->module, c->host->linker, &lim, a, &a->inst, err);
+    wb_status st = wc__wasi_new(c, &a->wasi, err);
+    if (st != WB_OK) {
+        wc_lifecycle_fail(&a->lc, WC_FAIL_LINK, "WASI: %s", err->msg);
+        return st;
+    }
+    st = wa_instance_new(d->module, c->host->linker, &lim, a, &a->inst, err);
     if (st != WB_OK) {
         wc_lifecycle_fail(&a->lc, st == WB_TRAP ? WC_FAIL_TRAP : WC_FAIL_LINK, "%s", err->msg);
         return st;
@@ -438,6 +443,8 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     if (atomic_load(&c->id) == wr_ctx_self(ctx)) wc__comp_set_id(c, 0);
     wa_instance_unref(a->inst);
     a->inst = NULL;
+    wa_wasi_free(a->wasi);
+    a->wasi = NULL;
 }
 
 void wc__actor_spec(wc_comp *c, wr_actor_spec *spec) {

@@ -36,6 +36,7 @@ wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
     wb_status st = WB_OK;
     if (!h->events || !h->ids || !h->linker) st = wb_error_set(err, WB_NOMEM, "out of memory");
     if (st == WB_OK) st = wc__imports_define(h->linker, err);
+    if (st == WB_OK) st = wc__wasi_link(h->linker, err);
     if (st != WB_OK) {
         wc_host_free(h);
         return st;

@@ -54,6 +54,7 @@ typedef enum wc_call_kind { WC_CALL_NONE = 0, WC_CALL_HANDLE, WC_CALL_INVOKE, WC
 typedef struct wc_actor {
     wc_comp *comp;
     wa_instance *inst; /* owner: one reference */
+    wa_wasi *wasi;     /* owner: this actor; its WASI view (grants, dirs) */
     wr_ctx *ctx;       /* valid during the current callback only */
     wc_lifecycle lc;
     wa_func *f_handle, *f_health, *f_cleanup;
@@ -121,6 +122,9 @@ uint64_t wc__slice_fuel(const wc_actor *a);
 
 /* imports.c */
 wb_status wc__imports_define(wa_linker *l, wb_error *err);
+/* wasi.c: the WASI context of an incarnation from its capabilities. */
+wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err);
+wb_status wc__wasi_link(wa_linker *l, wb_error *err);
 /* Resumes a call suspended in request() with the reply or timeout message. */
 wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
 

@@ -3,6 +3,8 @@
  * subscribe/spawn, payload size limit, send rate, codec checks, pub/sub
  * delivery, and bounded mailboxes. */
 // ctest-label: concurrency
+#include <unistd.h>
+
 #include "harness.h"
 
 static harness T;
@@ -211,6 +213,60 @@ static void bounded_mailbox(void **state) {
     }
 }
 
+/* 12: WASI file access only where granted: functions and directories. */
+static void wasi_grants(void **state) {
+    (void)state;
+    char dir[] = "/tmp/wactor-caps-XXXXXX";
+    assert_non_null(mkdtemp(dir));
+    char grant[600];
+    snprintf(grant, sizeof grant, "%s::/data", dir);
+    wc_caps c;
+    wc_caps_init(&c);
+    c.wasi = calloc(2, sizeof *c.wasi);
+    c.wasi[0] = strdup("#"); /* every WASI function */
+    c.dirs = calloc(2, sizeof *c.dirs);
+    c.dirs[0] = strdup(grant);
+    define_guest(&T, "filer-ok", "filer", &c);
+    free(c.dirs[0]);
+    c.dirs[0] = NULL; /* functions, but no directory */
+    define_guest(&T, "filer-nodir", "filer", &c);
+    wc_caps_close(&c);
+    wc_caps_init(&c);
+    c.dirs = calloc(2, sizeof *c.dirs);
+    c.dirs[0] = strdup(grant); /* a directory, and what libc's startup needs, but no path_open */
+    const char *fns[] = {"fd_prestat_get", "fd_prestat_dir_name", "fd_fdstat_get", "fd_write", "fd_close"};
+    c.wasi = calloc(WB_ARRAY_LEN(fns) + 1, sizeof *c.wasi);
+    for (size_t i = 0; i < WB_ARRAY_LEN(fns); i++) c.wasi[i] = strdup(fns[i]);
+    define_guest(&T, "filer-nofn", "filer", &c);
+    wc_caps_close(&c);
+    wr_id ok = spawn_ok(&T, "filer-ok", "filer-1");
+    wr_id nodir = spawn_ok(&T, "filer-nodir", "filer-2");
+    wr_id nofn = spawn_ok(&T, "filer-nofn", "filer-3");
+    expect(ok, "write /data/a.txt hello", "ok 0");
+    expect(ok, "read /data/a.txt", "hello");
+    expect(ok, "read /data/../../etc/passwd", "err -76"); /* no escape: ENOTCAPABLE */
+    char out[64];
+    ask(&T, nodir, "write /data/b.txt x", 5 * SEC, out, sizeof out);
+    assert_true(!strncmp(out, "err -", 5));
+    expect(nofn, "write /data/c.txt x", "err -76"); /* ENOTCAPABLE from path_open */
+    char path[700];
+    snprintf(path, sizeof path, "%s/a.txt", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    char buf[16] = {0};
+    assert_int_equal(fread(buf, 1, sizeof buf, f), 5);
+    fclose(f);
+    assert_string_equal(buf, "hello");
+    snprintf(path, sizeof path, "%s/b.txt", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof path, "%s/c.txt", dir);
+    assert_int_equal(access(path, F_OK), -1);
+    snprintf(path, sizeof path, "%s/a.txt", dir);
+    unlink(path);
+    rmdir(dir);
+    assert_int_equal(state_of(&T, "filer-3"), WC_STATE_READY);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(denied_never_reaches),
@@ -219,6 +275,7 @@ int main(void) {
         cmocka_unit_test(codec_checks),
         cmocka_unit_test(pubsub),
         cmocka_unit_test(bounded_mailbox),
+        cmocka_unit_test(wasi_grants),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
