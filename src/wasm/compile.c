@@ -297,7 +297,30 @@ static void produce(comp *c, wa_ir op, uint32_t n, const uint32_t *imms, uint32_
     set_result(c, dpos);
 }
 
+static wa_ir load_add_form(wa_ir op) {
+    switch (op) {
+    case WA_IR_I32_LOAD: return WA_IR_I32_LOAD_A;
+    case WA_IR_I64_LOAD: return WA_IR_I64_LOAD_A;
+    case WA_IR_F32_LOAD: return WA_IR_F32_LOAD_A;
+    case WA_IR_F64_LOAD: return WA_IR_F64_LOAD_A;
+    case WA_IR_I32_LOAD8_U: return WA_IR_I32_LOAD8_U_A;
+    default: return WA_IR_BAD;
+    }
+}
+
 static void load(comp *c, wa_ir op, uint32_t offset) {
+    wa_ir fused = load_add_form(op);
+    if (fused != WA_IR_BAD && c->last_ir == WA_IR_I32_ADD_IMM && c->sp > 0 &&
+        c->stk[c->sp - 1].kind == E_TEMP && c->last_dst != NONE &&
+        c->code[c->last_dst] == c->base + c->sp - 1) {
+        /* [add_imm d a imm] becomes [load_a d a imm offset]: same slot d */
+        uint32_t p = c->last_op;
+        c->code[p] = c->opw[fused];
+        emit(c, offset);
+        c->last_ir = fused;
+        c->last_dst = p + 1;
+        return;
+    }
     uint32_t a = use_top(c, 0);
     pop(c, 1);
     emit_op(c, op);
