@@ -12,11 +12,11 @@
 /* ---- table ------------------------------------------------------------------ */
 
 wb_status wr__table_init(wr_system *sys, wb_error *err) {
+    pthread_mutex_init(&sys->grow_lock, NULL);
     sys->npages = (sys->cfg.max_actors + PAGE_SLOTS - 1) / PAGE_SLOTS;
     sys->pages = wb_calloc(&sys->alloc, sys->npages, sizeof *sys->pages, WB_TAG_ACTOR);
     sys->raw_pages = wb_calloc(&sys->alloc, sys->npages, sizeof *sys->raw_pages, WB_TAG_ACTOR);
     if (!sys->pages || !sys->raw_pages) return wb_error_set(err, WB_NOMEM, "no memory for actor table");
-    pthread_mutex_init(&sys->grow_lock, NULL);
     return WB_OK;
 }
 
@@ -100,7 +100,11 @@ static wb_status free_pop(wr_system *sys, wr__actor **out) {
 void wr__slot_release(wr_system *sys, wr__actor *a) { free_push(sys, a); }
 
 void wr__table_free(wr_system *sys) {
-    if (!sys->pages) return;
+    if (!sys->pages) {
+        wb_free(&sys->alloc, sys->raw_pages, sys->npages * sizeof *sys->raw_pages, WB_TAG_ACTOR);
+        pthread_mutex_destroy(&sys->grow_lock);
+        return;
+    }
     uint32_t used = atomic_load(&sys->pages_used);
     for (uint32_t p = 0; p < used; p++) {
         wr__actor *page = atomic_load(&sys->pages[p]);
@@ -139,7 +143,8 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     if (size < spec->state_size) return wb_error_set(err, WB_INVALID_ARG, "state too large");
     wr__actor *a;
     wb_status st = free_pop(sys, &a);
-    if (st != WB_OK) return wb_error_set(err, st, "actor table full (%u)", sys->cfg.max_actors);
+    if (st == WB_LIMIT) return wb_error_set(err, st, "actor table full (%u)", sys->cfg.max_actors);
+    if (st != WB_OK) return wb_error_set(err, st, "no memory for actor slots");
     /* The slot is ours: its previous incarnation finished before release. */
     wr__life *life;
     if (size <= WR__LIFE_INLINE) {
