@@ -319,6 +319,8 @@ void *wa_instance_mem_ptr(wa_instance *inst, uint64_t offset, uint64_t len);
 wb_status wa_instance_mem_read(wa_instance *inst, uint64_t offset, void *dst, uint64_t len);
 wb_status wa_instance_mem_write(wa_instance *inst, uint64_t offset, const void *src, uint64_t len);
 uint32_t wa_instance_memory_pages(const wa_instance *inst);
+/* memory.grow calls that the module allowed but max_memory_pages refused. */
+uint32_t wa_instance_memory_denied(const wa_instance *inst);
 /* Bytes the instance holds beyond its linear memory (structs, globals,
  * tables, stacks), for footprint reports. */
 size_t wa_instance_overhead_bytes(const wa_instance *inst);

@@ -479,6 +479,10 @@ uint32_t wa_instance_memory_pages(const wa_instance *inst) {
     return inst->memory ? inst->memory->pages : 0;
 }
 
+uint32_t wa_instance_memory_denied(const wa_instance *inst) {
+    return inst->memory ? inst->memory->denied : 0;
+}
+
 size_t wa_instance_overhead_bytes(const wa_instance *inst) {
     const wa_module *m = inst->module;
     size_t n = sizeof *inst;

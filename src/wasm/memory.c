@@ -39,6 +39,8 @@ static uint8_t *block_get(wa_engine *e, size_t want, size_t *reserved) {
 }
 
 static void block_put(wa_engine *e, uint8_t *base, size_t reserved, size_t dirty) {
+    /* big blocks give their pages back now rather than sit resident in the pool */
+    if (dirty >= WA_ZERO_BY_MADVISE && madvise(base, dirty, MADV_DONTNEED) == 0) dirty = 0;
     pthread_mutex_lock(&e->pool_lock);
     if (e->pool_len < e->memory_pool_max && reserved == WA_MIN_RESERVE) {
         e->pool[e->pool_len++] = (wa_pool_block){base, reserved, dirty};
@@ -93,7 +95,11 @@ int64_t wa__memory_grow(wa_memory *m, uint64_t delta) {
     if (delta == 0) return old;
     if ((uint64_t)old + delta > m->max_pages) {
         bool by_limit = (uint64_t)old + delta <= (m->has_max ? m->decl_max : WA_MAX_PAGES);
-        if (by_limit) m->denied++;
+        if (by_limit) {
+            m->denied++;
+            wb_log(WB_LOG_INFO, "memory.grow to %llu pages refused by the limit of %u pages",
+                   (unsigned long long)old + delta, m->limit_pages);
+        }
         return -1;
     }
     uint64_t nsize = ((uint64_t)old + delta) * WA_PAGE_SIZE;

@@ -30,6 +30,7 @@ static void test_memory_bomb_capped(void **state) {
     wa_value one = wa_i32(1);
     assert_int_equal(wt_i32(inst, "grow", &one, 1), -1);
     assert_int_equal(wa_instance_memory_pages(inst), 64);
+    assert_int_equal(wa_instance_memory_denied(inst), 2); /* the bomb's last try and ours */
     /* the last page works, one past it traps */
     wa_value a[2] = {wa_i32(64 * 65536 - 4), wa_i32(5)};
     assert_int_equal(wt_call(inst, "poke", a, 2, NULL, 0), WA_RUN_DONE);
