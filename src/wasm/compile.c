@@ -54,6 +54,10 @@ typedef struct comp {
     uint32_t last_dst;  /* its destination word when its result is on top */
     uint32_t fuel_pos;  /* operand word of the current region's FUEL */
     uint32_t fuel_count;
+    uint8_t *offs; /* owner: this; wa_code.offsets being built */
+    uint32_t noffs, offs_cap;
+    uint32_t cur_off;            /* module offset of the instruction being translated */
+    uint32_t rec_pos, rec_off;   /* last recorded pair */
     bool oom, bad;
 } comp;
 
@@ -76,7 +80,44 @@ static void emit(comp *c, uint32_t w) {
     c->code[c->len++] = w;
 }
 
+static void put_leb(comp *c, uint64_t v) {
+    do {
+        if (!grow(c, (void **)&c->offs, &c->offs_cap, c->noffs + 1, 1)) return;
+        uint8_t b = v & 0x7f;
+        v >>= 7;
+        c->offs[c->noffs++] = b | (v ? 0x80 : 0);
+    } while (v);
+}
+
+/* Records where the instruction starting at c->len came from. */
+static void record_offset(comp *c) {
+    if (c->cur_off == c->rec_off && c->noffs) return;
+    put_leb(c, c->len - c->rec_pos);
+    int64_t d = (int64_t)c->cur_off - (int64_t)c->rec_off;
+    put_leb(c, d < 0 ? ((uint64_t)(-d) << 1) | 1 : (uint64_t)d << 1);
+    c->rec_pos = c->len;
+    c->rec_off = c->cur_off;
+}
+
+uint32_t wa__code_offset(const wa_code *code, uint32_t pos) {
+    uint32_t at = 0, off = 0, i = 0;
+    while (i < code->noffsets) {
+        uint64_t v[2] = {0, 0};
+        for (int k = 0; k < 2; k++)
+            for (unsigned sh = 0; i < code->noffsets && sh < 64; sh += 7) {
+                uint8_t b = code->offsets[i++];
+                v[k] |= (uint64_t)(b & 0x7f) << sh;
+                if (!(b & 0x80)) break;
+            }
+        if (at + v[0] > pos) break;
+        at += (uint32_t)v[0];
+        off = v[1] & 1 ? off - (uint32_t)(v[1] >> 1) : off + (uint32_t)(v[1] >> 1);
+    }
+    return off;
+}
+
 static uint32_t emit_op(comp *c, wa_ir op) {
+    record_offset(c);
     c->last_op = c->len;
     c->last_ir = op;
     c->last_dst = NONE;
@@ -833,6 +874,8 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     const wa_func_def *fd = &m->funcs[def];
     const wa_functype *t = &m->types[fd->type_index];
     c->len = c->sp = c->max_h = c->nfr = 0;
+    c->noffs = c->rec_pos = c->rec_off = 0;
+    c->cur_off = fd->body_offset;
     c->last_dst = c->fuel_pos = NONE;
     c->base = t->nparams + fd->nlocals;
     push_frame(c, F_FUNC, 0, t->nresults, false);
@@ -842,6 +885,7 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     while (!done && !c->oom && !c->bad && r.p < r.end) {
         wa_instr in;
         if (!wa__instr_read(&r, &in)) break;
+        c->cur_off = in.offset;
         done = instr(c, &in);
     }
     if (c->fuel_pos != NONE) c->code[c->fuel_pos] = c->fuel_count ? c->fuel_count : 1;
@@ -854,6 +898,10 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     out->words = wb_alloc(c->a, (size_t)c->len * sizeof *c->code, WB_TAG_MODULE);
     if (!out->words) return wb_error_set(err, WB_NOMEM, "out of memory");
     memcpy(out->words, c->code, (size_t)c->len * sizeof *c->code);
+    out->offsets = c->noffs ? wb_alloc(c->a, c->noffs, WB_TAG_MODULE) : NULL;
+    if (c->noffs && !out->offsets) return wb_error_set(err, WB_NOMEM, "out of memory");
+    if (c->noffs) memcpy(out->offsets, c->offs, c->noffs);
+    out->noffsets = c->noffs;
     out->nwords = c->len;
     out->func_index = def + m->nfunc_imports;
     out->type_index = fd->type_index;
@@ -891,13 +939,14 @@ wb_status wa__compile(wa_module *m, wb_error *err) {
         cc->codes[i].sig_hash = cc->type_hash[m->funcs[i].type_index];
         m->funcs[i].compiled = &cc->codes[i];
         cc->ncodes = i + 1;
-        total += (size_t)cc->codes[i].nwords * 4;
+        total += (size_t)cc->codes[i].nwords * 4 + cc->codes[i].noffsets;
     }
     m->compiled_size = total;
     wb_free(a, c->code, (size_t)c->cap * sizeof *c->code, WB_TAG_MODULE);
     wb_free(a, c->stk, (size_t)c->stk_cap * sizeof *c->stk, WB_TAG_MODULE);
     wb_free(a, c->fr, (size_t)c->fr_cap * sizeof *c->fr, WB_TAG_MODULE);
     wb_free(a, c->targets, (size_t)c->targets_cap * sizeof *c->targets, WB_TAG_MODULE);
+    wb_free(a, c->offs, c->offs_cap, WB_TAG_MODULE);
     wb_free(a, c, sizeof *c, WB_TAG_MODULE);
     return st;
 }
@@ -907,8 +956,10 @@ void wa__compiled_free(wa_module *m) {
     if (!cc) return;
     const wb_allocator *a = &m->engine->alloc;
     uint32_t ndef = m->nfuncs - m->nfunc_imports;
-    for (uint32_t i = 0; i < cc->ncodes; i++)
+    for (uint32_t i = 0; i < cc->ncodes; i++) {
         wb_free(a, cc->codes[i].words, (size_t)cc->codes[i].nwords * 4, WB_TAG_MODULE);
+        wb_free(a, cc->codes[i].offsets, cc->codes[i].noffsets, WB_TAG_MODULE);
+    }
     wb_free(a, cc->codes, (size_t)(ndef + 1) * sizeof *cc->codes, WB_TAG_MODULE);
     wb_free(a, cc->type_hash, (size_t)(m->ntypes + 1) * sizeof *cc->type_hash, WB_TAG_MODULE);
     wb_free(a, cc, sizeof *cc, WB_TAG_MODULE);

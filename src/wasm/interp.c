@@ -699,7 +699,7 @@ trap:
     wa__set_trap(top, tk, detail);
 trapped:
     top->trap.func_index = code ? code->func_index : 0;
-    top->trap.code_offset = code ? (uint32_t)(pc - code->words) : 0;
+    top->trap.code_offset = code ? wa__code_offset(code, (uint32_t)(pc - code->words)) : 0;
     top->state = WA_STATE_IDLE;
     top->nframes = 0;
     return WA_RUN_TRAP;

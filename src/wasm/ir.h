@@ -34,6 +34,9 @@ typedef struct wa_code {
     uint32_t nlocals;     /* declared locals, zeroed on entry */
     uint32_t frame_slots; /* params + locals + max operand height */
     uint64_t sig_hash;    /* wa__functype_hash of the type */
+    uint8_t *offsets;     /* owner: module; (IR word delta, module byte delta)
+                             LEB pairs, one per instruction start, for traps */
+    uint32_t noffsets;    /* bytes */
 } wa_code;
 
 /* What wa__compile hangs off the module (m->compiled; m->funcs[i].compiled
@@ -44,6 +47,8 @@ typedef struct wa_compiled {
     uint64_t *type_hash;  /* owner: this; [ntypes] */
 } wa_compiled;
 
+/* Byte offset in the module of the instruction at IR word `pos`. */
+uint32_t wa__code_offset(const wa_code *code, uint32_t pos);
 /* interp.c: fills out[WA_IR_COUNT_] with each instruction's opcode word. */
 void wa__interp_opwords(uint32_t *out);
 /* Structural hash of a function type (call_indirect's quick check). */

@@ -128,9 +128,20 @@ static void test_traps(void **state) {
     fixture *f = *state;
     assert_int_equal(wt_call(f->inst, "unreachable", NULL, 0, NULL, 0), WA_RUN_TRAP);
     assert_int_equal(wa_instance_trap(f->inst)->kind, WA_TRAP_UNREACHABLE);
+    size_t len = 0;
+    uint8_t *bytes = wt_read_file("interp.wasm", &len);
+    assert_non_null(bytes);
+    /* the trap names the byte offset of the trapping instruction */
+    uint32_t at = wa_instance_trap(f->inst)->code_offset;
+    assert_true(at > 0 && at < len);
+    assert_int_equal(bytes[at], 0x00); /* unreachable */
     wa_value d[2] = {wa_i32(1), wa_i32(0)};
     assert_int_equal(wt_call(f->inst, "div", d, 2, NULL, 0), WA_RUN_TRAP);
     assert_int_equal(wa_instance_trap(f->inst)->kind, WA_TRAP_DIV_BY_ZERO);
+    at = wa_instance_trap(f->inst)->code_offset;
+    assert_true(at > 0 && at < len);
+    assert_int_equal(bytes[at], 0x6D); /* i32.div_s */
+    free(bytes);
     d[0] = wa_i32(INT32_MIN);
     d[1] = wa_i32(-1);
     assert_int_equal(wt_call(f->inst, "div", d, 2, NULL, 0), WA_RUN_TRAP);
