@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 b=${1:-build/release}
-if [ -x "$b/wactor" ] && [ -f examples/app.yaml ] && "$b/wactor" run --help >/dev/null 2>&1; then
-  exec "$b/wactor" run examples/app.yaml
+if [ -x "$b/wactor" ] && [ -f "$b/examples/app.yaml" ] && "$b/wactor" run --help >/dev/null 2>&1; then
+  exec "$b/wactor" run "$b/examples/app.yaml"
 fi
 exec "$b/examples/native_pipeline"

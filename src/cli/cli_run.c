@@ -197,7 +197,6 @@ int cli__run_main(int argc, char **argv) {
     signal(SIGINT, on_sigint);
     run_loop(h, &o, view.t0, (uint64_t)dur * 1000000000ull);
     wc_app_stop(app);
-    view.quiet = true; /* shutdown transitions are expected */
     uint64_t t_stop = wb_now_ns();
     run_summary(h, app, (double)(t_stop - view.t0) / 1e9);
     wb_status st = wr_system_shutdown(sys, 5000000000ull);

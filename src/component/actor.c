@@ -73,6 +73,8 @@ static wb_status message_take(wc_actor *a, const wr_msg *msg, int32_t kind) {
     return WB_OK;
 }
 
+static uint64_t fuel_used(const wc_actor *a);
+
 /* ---- failing ----------------------------------------------------------------- */
 static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -83,6 +85,7 @@ static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...) {
     vsnprintf(reason, sizeof reason, fmt, ap);
     va_end(ap);
     wc_lifecycle_fail(&a->lc, kind, "%s", reason);
+    if (a->call != WC_CALL_NONE) atomic_fetch_add(&a->comp->fuel_used, fuel_used(a));
     if (a->msg_request && !a->replied) {
         char text[200];
         snprintf(text, sizeof text, "component failed: %s: %s", wc_fail_name(kind), reason);
@@ -423,7 +426,11 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     if (!c) return; /* init never ran */
     a->ctx = ctx;
     if (!wc_state_final(a->lc.state)) {
-        if (why == WR_EXIT_NORMAL || why == WR_EXIT_SHUTDOWN) run_cleanup(a);
+        /* A system shutdown may reach a supervised child as a kill from its
+         * stopping supervisor: still a graceful stop, so cleanup runs. */
+        bool graceful = why == WR_EXIT_NORMAL || why == WR_EXIT_SHUTDOWN ||
+                        wr_system_stopping(wr_ctx_system(ctx));
+        if (graceful) run_cleanup(a);
         else {
             char t[160];
             wc_fail_kind k = why == WR_EXIT_KILLED ? WC_FAIL_KILLED : WC_FAIL_TRAP;

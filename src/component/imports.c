@@ -258,7 +258,8 @@ static wa_host_status imp_log(wa_instance *inst, const wa_value *args, wa_value 
     wb_log_level lvl = args[0].of.i32 <= 0 ? WB_LOG_ERROR : args[0].of.i32 == 1 ? WB_LOG_WARN
                      : args[0].of.i32 == 2 ? WB_LOG_INFO : WB_LOG_DEBUG;
     wc__event(a->comp->host, WC_EV_LOG, a->comp, wr_ctx_self(a->ctx), "%.*s", (int)len, p);
-    if (wb_log_enabled(lvl)) wb_log(lvl, "[%s] %.*s", a->comp->name, (int)len, p);
+    /* With an event callback the embedder shows logs; else stderr does. */
+    if (!a->comp->host->on_event && wb_log_enabled(lvl)) wb_log(lvl, "[%s] %.*s", a->comp->name, (int)len, p);
     return WA_HOST_OK;
 }
 

@@ -124,7 +124,10 @@ static void port_finish(port_call *pc, bool ok, int32_t code, wb_buf *payload, c
         pc->r->ok = ok;
         pc->r->code = code;
         pc->r->payload = payload;
-        snprintf(pc->r->reason, sizeof pc->r->reason, "%s", reason ? reason : "");
+        size_t n = reason ? strlen(reason) : 0; /* cut to fit */
+        if (n >= sizeof pc->r->reason) n = sizeof pc->r->reason - 1;
+        if (n) memcpy(pc->r->reason, reason, n);
+        pc->r->reason[n] = 0;
         pc->done = true;
         pthread_cond_broadcast(&pc->cv);
     } else {
