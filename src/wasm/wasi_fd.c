@@ -99,19 +99,23 @@ uint16_t wa__wasi_stdio_write(wa_wasi *w, int stream, const uint8_t *buf, size_t
 }
 
 /* ---- scatter/gather ------------------------------------------------------------ */
-/* Loads n guest iovecs at `iovs` into host iovecs (*v, freed by caller). */
-static uint16_t iovs_load(wa_instance *in, uint32_t iovs, uint32_t n, struct iovec **v) {
+/* Loads n guest iovecs at `iovs` into host iovecs: `small` when they fit
+ * (the common case, no allocation), else a heap array the caller frees
+ * when *v != small. */
+#define WASI_SMALL_IOVS 8
+static uint16_t iovs_load(wa_instance *in, uint32_t iovs, uint32_t n, struct iovec *small,
+                          struct iovec **v) {
     *v = NULL;
     if (n > WASI_MAX_IOVS) return WA_WASI_EINVAL;
     const uint8_t *raw = wa_instance_mem_ptr(in, iovs, (uint64_t)n * 8);
     if (!raw) return WA_WASI_EFAULT;
-    struct iovec *vec = calloc(n ? n : 1, sizeof *vec);
+    struct iovec *vec = n <= WASI_SMALL_IOVS ? small : calloc(n, sizeof *vec);
     if (!vec) return WA_WASI_ENOMEM;
     for (uint32_t i = 0; i < n; i++) {
         uint32_t ptr = wa__wasi_get_u32(raw + 8 * i), len = wa__wasi_get_u32(raw + 8 * i + 4);
         void *p = wa_instance_mem_ptr(in, ptr, len);
         if (!p && len) {
-            free(vec);
+            if (vec != small) free(vec);
             return WA_WASI_EFAULT;
         }
         vec[i].iov_base = p;
@@ -155,12 +159,12 @@ static uint16_t fd_rw(wa_wasi *w, wa_instance *in, const wa_value *a, bool write
     if (!ent) return e;
     if (positioned && a[3].of.i64 < 0) return WA_WASI_EINVAL;
     if (positioned && fd_host(w, ent) < 0) return WA_WASI_ESPIPE;
-    struct iovec *v;
-    e = iovs_load(in, (uint32_t)a[1].of.i32, (uint32_t)a[2].of.i32, &v);
+    struct iovec small[WASI_SMALL_IOVS], *v;
+    e = iovs_load(in, (uint32_t)a[1].of.i32, (uint32_t)a[2].of.i32, small, &v);
     if (e != WA_WASI_ESUCCESS) return e;
     size_t done;
     e = fd_io(w, ent, v, (uint32_t)a[2].of.i32, positioned ? a[3].of.i64 : -1, write, &done);
-    free(v);
+    if (v != small) free(v);
     if (e != WA_WASI_ESUCCESS) return e;
     uint32_t out = (uint32_t)a[positioned ? 4 : 3].of.i32;
     return wa__wasi_put_u32(in, out, (uint32_t)done) ? WA_WASI_ESUCCESS : WA_WASI_EFAULT;
