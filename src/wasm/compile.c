@@ -288,9 +288,23 @@ static wa_ir imm_form(wa_ir op, uint64_t v, uint32_t *imm) {
     }
 }
 
+static bool commutes(wa_ir op) {
+    return op == WA_IR_I32_ADD || op == WA_IR_I32_MUL || op == WA_IR_I32_AND || op == WA_IR_I32_OR ||
+           op == WA_IR_I32_XOR || op == WA_IR_I32_EQ || op == WA_IR_I32_NE || op == WA_IR_I64_ADD;
+}
+
 static void binop(comp *c, wa_ir op) {
     uint32_t imm;
     wa_ir iop = WA_IR_BAD;
+    if (c->sp >= 2 && commutes(op) && c->stk[c->sp - 2].kind == E_CONST &&
+        c->stk[c->sp - 1].kind != E_CONST) {
+        centry t = c->stk[c->sp - 1]; /* put the constant on top: entries are lazy here */
+        bool temp = t.kind == E_TEMP;
+        if (!temp) {
+            c->stk[c->sp - 1] = c->stk[c->sp - 2];
+            c->stk[c->sp - 2] = t;
+        }
+    }
     if (c->sp >= 2 && c->stk[c->sp - 1].kind == E_CONST)
         iop = imm_form(op, c->stk[c->sp - 1].val, &imm);
     if (iop != WA_IR_BAD) {
@@ -372,7 +386,34 @@ static void load(comp *c, wa_ir op, uint32_t offset) {
     set_result(c, dpos);
 }
 
+static wa_ir store_add_form(wa_ir op) {
+    switch (op) {
+    case WA_IR_I32_STORE: return WA_IR_I32_STORE_A;
+    case WA_IR_I64_STORE: return WA_IR_I64_STORE_A;
+    case WA_IR_F32_STORE: return WA_IR_F32_STORE_A;
+    case WA_IR_F64_STORE: return WA_IR_F64_STORE_A;
+    case WA_IR_I32_STORE8: return WA_IR_I32_STORE8_A;
+    default: return WA_IR_BAD;
+    }
+}
+
 static void store(comp *c, wa_ir op, uint32_t offset) {
+    wa_ir fused = store_add_form(op);
+    if (fused != WA_IR_BAD && c->sp >= 2 && c->last_ir == WA_IR_I32_ADD_IMM &&
+        c->stk[c->sp - 1].kind == E_LOCAL && c->stk[c->sp - 2].kind == E_TEMP &&
+        c->last_dst != NONE && c->code[c->last_dst] == c->base + c->sp - 2) {
+        /* [add_imm d a imm] + store becomes [store_a a imm value offset] */
+        uint32_t p = c->last_op;
+        c->code[p] = c->opw[fused];
+        c->code[p + 1] = c->code[p + 2];
+        c->code[p + 2] = c->code[p + 3];
+        c->code[p + 3] = c->stk[c->sp - 1].local;
+        emit(c, offset);
+        c->last_ir = fused;
+        c->last_dst = NONE;
+        pop(c, 2);
+        return;
+    }
     uint32_t v = use_top(c, 0), a = use_top(c, 1);
     pop(c, 2);
     emit_op(c, op);
