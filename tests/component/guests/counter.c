@@ -37,6 +37,7 @@ WACTOR_EXPORT("health") int32_t health(void) {
 }
 
 WACTOR_EXPORT("cleanup") void cleanup(void) {
+    wactor_log_str(2, "cleanup");
     int64_t w = wactor_lookup_str("witness");
     if (w > 0) {
         uint8_t out[32];
