@@ -1,6 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Instances: linking across instances, shared objects, pooled memory reuse,
- * many instances of one module, instantiation cost and footprint. */
+ * many instances of one module (also from several threads at once),
+ * instantiation cost and footprint. */
+// ctest-label: concurrency
+#include <pthread.h>
+
 #include "wasm_test_util.h"
 
 static wa_instance *inst_new(wa_module *m, wa_linker *l) {
@@ -128,12 +132,62 @@ static void test_many_instances(void **state) {
     wa_engine_free(e);
 }
 
+typedef struct worker {
+    wa_module *m;
+    int failures;
+} worker;
+
+/* Instantiates, uses and frees instances of a shared module: the engine's
+ * memory pool and the module are shared by every thread. */
+static void *worker_main(void *p) {
+    worker *w = p;
+    for (int i = 0; i < 100; i++) {
+        wa_instance *inst = NULL;
+        wb_error err = {0};
+        if (wa_instance_new(w->m, NULL, NULL, NULL, &inst, &err) != WB_OK) {
+            w->failures++;
+            continue;
+        }
+        uint32_t x = (uint32_t)i, y = 1;
+        wa_value v = wa_i32(64);
+        wa_value r = {0};
+        if (wa_instance_mem_read(inst, 64, &y, 4) != WB_OK || y != 0) w->failures++; /* zeroed */
+        wa_instance_mem_write(inst, 64, &x, 4);
+        wa_func *get = wa_instance_func(inst, "get");
+        if (wa_instance_call(inst, get, &v, 1, WA_FUEL_UNLIMITED) != WA_RUN_DONE) w->failures++;
+        wa_instance_results(inst, &r, 1);
+        if (r.of.i32 != i) w->failures++;
+        wa_instance_unref(inst);
+    }
+    return NULL;
+}
+
+static void test_threads_share_module_and_pool(void **state) {
+    (void)state;
+    wa_engine *e = wa_engine_new(NULL);
+    wa_module *m = wt_load(e, "link_a.wasm");
+    enum { T = 4 };
+    pthread_t th[T];
+    worker w[T];
+    for (int i = 0; i < T; i++) {
+        w[i] = (worker){m, 0};
+        assert_int_equal(pthread_create(&th[i], NULL, worker_main, &w[i]), 0);
+    }
+    for (int i = 0; i < T; i++) {
+        pthread_join(th[i], NULL);
+        assert_int_equal(w[i].failures, 0);
+    }
+    wa_module_unref(m);
+    wa_engine_free(e);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_cross_instance),
         cmocka_unit_test(test_unlinkable),
         cmocka_unit_test(test_pool_reuse_zeroes),
         cmocka_unit_test(test_many_instances),
+        cmocka_unit_test(test_threads_share_module_and_pool),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
