@@ -63,7 +63,10 @@ static wr__actor *rq_pop(wr__worker *w) {
     return a;
 }
 
-static wr__actor *steal(wr__worker *self) {
+/* Takes from another worker's queue; with `next_too`, also its run-next slot
+ * (done only after spinning a while, so a ping-pong pair keeps its core
+ * unless its worker is stuck in a long turn). */
+static wr__actor *steal(wr__worker *self, bool next_too) {
     wr_system *sys = self->sys;
     unsigned n = sys->nworkers;
     unsigned start = (unsigned)(wb_random_u64() % n);
@@ -71,6 +74,8 @@ static wr__actor *steal(wr__worker *self) {
         wr__worker *v = &sys->workers[(start + i) % n];
         if (v == self) continue;
         wr__actor *a = rq_pop(v);
+        if (!a && next_too && atomic_load_explicit(&v->next, memory_order_relaxed))
+            a = atomic_exchange_explicit(&v->next, NULL, memory_order_acquire);
         if (a) return a;
     }
     return NULL;
@@ -131,7 +136,7 @@ void wr__schedule(wr_system *sys, wr__actor *a) {
         /* Woken by the actor this worker runs: run it right after (ping-pong
          * stays on one core). A displaced run-next goes to the queue. */
         w->front_streak++;
-        wr__actor *old = atomic_exchange_explicit(&w->next, a, memory_order_relaxed);
+        wr__actor *old = atomic_exchange_explicit(&w->next, a, memory_order_acq_rel);
         if (!old) return;
         a = old;
     }
@@ -141,25 +146,30 @@ void wr__schedule(wr_system *sys, wr__actor *a) {
     wake_one(sys);
 }
 
-static wr__actor *find_work(wr__worker *w) {
-    wr__actor *a = atomic_exchange_explicit(&w->next, NULL, memory_order_relaxed);
+static wr__actor *find_work(wr__worker *w, bool next_too) {
+    wr__actor *a = atomic_exchange_explicit(&w->next, NULL, memory_order_acquire);
     if (a) return a;
     w->front_streak = 0;
     a = rq_pop(w);
     if (a) return a;
-    return steal(w);
+    return steal(w, next_too);
 }
 
 static wr__actor *spin_for_work(wr__worker *w) {
     wr_system *sys = w->sys;
     atomic_fetch_add(&sys->nspinning, 1);
-    uint64_t until = wb_now_ns() + (uint64_t)sys->cfg.spin_us * 1000;
+    uint64_t start = wb_now_ns(), spin = (uint64_t)sys->cfg.spin_us * 1000;
+    bool next_too = false;
     wr__actor *a = NULL;
     for (unsigned i = 1; !atomic_load_explicit(&sys->stop_workers, memory_order_relaxed); i++) {
-        a = find_work(w);
+        a = find_work(w, next_too);
         if (a) break;
         cpu_relax();
-        if ((i & 63) == 0 && wb_now_ns() >= until) break;
+        if ((i & 63) == 0) {
+            uint64_t now = wb_now_ns();
+            if (now - start >= spin) break;
+            next_too = now - start >= spin / 4;
+        }
     }
     atomic_fetch_sub(&sys->nspinning, 1);
     return a;
@@ -170,7 +180,7 @@ static void *worker_main(void *arg) {
     wr_system *sys = w->sys;
     tls_worker = w;
     while (!atomic_load_explicit(&sys->stop_workers, memory_order_acquire)) {
-        wr__actor *a = find_work(w);
+        wr__actor *a = find_work(w, false);
         if (!a) a = spin_for_work(w);
         if (!a) {
             park(w);

@@ -175,6 +175,7 @@ static void dead_letter_event(void **state) {
     assert_int_equal(obs.recs[0].kind, WR_MSG_EVENT);
     assert_int_equal(obs.recs[0].ev.type, WR_EV_DEAD_LETTER);
     assert_int_equal(obs.recs[0].ev.actor, v);
+    assert_true(WAIT_UNTIL(atomic_load(&victim.terminated), 5000 * MS));
     assert_int_equal(atomic_load(&victim.term_kind), WR_EXIT_KILLED);
     wr_system_free(sys);
 }
