@@ -400,8 +400,9 @@ static wr_turn sup_handle(wr_ctx *ctx, const wr_msg *msg) {
         }
         if (i < s->n) {
             on_child_exit(ctx, s, i, (wr_exit_kind)msg->tag);
-        } else if (msg->from == s->parent && s->parent) {
-            wr_ctx_exit(ctx, (wr_exit_kind)msg->tag, wr_msg_reason(msg)); /* parent died */
+        } else if (msg->tag != WR_EXIT_NORMAL || (msg->from == s->parent && s->parent)) {
+            /* the parent died, or someone told us to stop */
+            wr_ctx_exit(ctx, (wr_exit_kind)msg->tag, wr_msg_reason(msg));
         }
     } else if (msg->kind == WR_MSG_USER && msg->tag == WR__TAG_STARTED) {
         for (size_t i = 0; i < s->n; i++) {

@@ -320,6 +320,11 @@ static void dynamic_children_and_kill_after_timeout(void **state) {
     assert_int_equal(n, 1);
     assert_int_equal(wr_supervisor_delete_child(sys, sup, "d", &err), WB_OK);
     assert_int_equal(wr_supervisor_history(sys, sup, "d", h, 4, &n), WB_NOT_FOUND);
+    /* a supervisor told to shut down stops, and its dynamic child with it */
+    assert_int_equal(wr_supervisor_start_child(sys, sup, &d, &err), WB_OK);
+    assert_true(WAIT_UNTIL((id = child(sys, sup, "d")) != 0, 5000 * MS));
+    assert_int_equal(wr_exit(sys, 0, sup, WR_EXIT_SHUTDOWN, "enough", &err), WB_OK);
+    assert_true(WAIT_UNTIL(!wr_alive(sys, sup) && !wr_alive(sys, id), 5000 * MS));
     wr_system_free(sys);
 }
 
