@@ -414,6 +414,22 @@ static void store(comp *c, wa_ir op, uint32_t offset) {
         pop(c, 2);
         return;
     }
+    if (c->sp >= 2 && c->stk[c->sp - 1].kind == E_CONST) {
+        uint64_t k = c->stk[c->sp - 1].val;
+        wa_ir iop = op == WA_IR_I32_STORE ? WA_IR_I32_STORE_I
+                    : op == WA_IR_I32_STORE8 ? WA_IR_I32_STORE8_I
+                    : op == WA_IR_I64_STORE && (int64_t)k == (int64_t)(int32_t)k ? WA_IR_I64_STORE_I
+                                                                                   : WA_IR_BAD;
+        if (iop != WA_IR_BAD) {
+            uint32_t a = use_top(c, 1);
+            pop(c, 2);
+            emit_op(c, iop);
+            emit(c, a);
+            emit(c, (uint32_t)k);
+            emit(c, offset);
+            return;
+        }
+    }
     uint32_t v = use_top(c, 0), a = use_top(c, 1);
     pop(c, 2);
     emit_op(c, op);

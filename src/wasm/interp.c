@@ -594,6 +594,9 @@ dispatch:
     CASE(F32_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(3); memcpy(mbase + ea, &v, 4); NEXT(5); }
     CASE(F64_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)RU64(3); memcpy(mbase + ea, &v, 8); NEXT(5); }
     CASE(I32_STORE8_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 1 > msize) goto trap_mem; uint8_t v = (uint8_t)RU64(3); memcpy(mbase + ea, &v, 1); NEXT(5); }
+    CASE(I32_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 4 > msize) goto trap_mem; uint32_t v = pc[2]; memcpy(mbase + ea, &v, 4); NEXT(4); }
+    CASE(I32_STORE8_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)pc[2]; NEXT(4); }
+    CASE(I64_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)(int64_t)(int32_t)pc[2]; memcpy(mbase + ea, &v, 8); NEXT(4); }
     CASE(I32_STORE) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(2); memcpy(mbase + ea, &v, 4); NEXT(4); }
     CASE(I64_STORE) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)RU64(2); memcpy(mbase + ea, &v, 8); NEXT(4); }
     CASE(F32_STORE) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(2); memcpy(mbase + ea, &v, 4); NEXT(4); }
