@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Actor-runtime benchmarks: each workload in wactor (bench/rt) beside the
+# same workload in Erlang/OTP (bench/compare/*.erl, compiled here with erlc),
+# and ping-pong beside a pthread mutex+condvar hand-off (the floor). The
+# "vs" column is how many times better wactor is (>1 = ahead), from one run
+# on one machine. Usage: bench/rt/run.sh BUILD_DIR
+set -euo pipefail
+B=${1:-build/release}
+R=$B/bench/rt
+C=$B/bench/compare
+LIMIT=${BENCH_TIMEOUT:-180} # seconds per program, so a hang cannot stall `make bench`
+
+if ! cmake --build "$B" -j2 --target bench_rt_tools bench_compare_handoff >"$B/bench/rt-tools.log" 2>&1; then
+  echo "runtime benchmarks do not build yet (see $B/bench/rt-tools.log); skipped"
+  exit 0
+fi
+ERL=0
+if command -v erlc >/dev/null && command -v erl >/dev/null; then
+  mkdir -p "$C/erl"
+  erlc -o "$C/erl" bench/compare/*.erl && ERL=1
+fi
+
+row() { printf '%-16s %14s %14s %9s  %s\n' "$@"; }
+# value PROGRAM ARGS... -> the number from its "name value unit" line
+value() { timeout "$LIMIT" "$@" 2>/dev/null | awk 'NF == 3 { v = $2 } END { if (v == "") exit 1; print v }'; }
+erl_value() {
+  ((ERL)) || return 1
+  local mod=$1; shift
+  value erl -noshell -pa "$C/erl" -s "$mod" main "$@" -s init stop
+}
+# compare NAME UNIT DIR WACTOR ERLANG: DIR "low" when smaller is better
+compare() {
+  local name=$1 unit=$2 dir=$3 w=$4 e=$5 vs verdict
+  if [[ -z $w ]]; then row "$name" FAILED "$e $unit" - "ahead of Erlang/OTP"; return; fi
+  if [[ -z $e ]]; then row "$name" "$w $unit" "n/a" - "ahead of Erlang/OTP"; return; fi
+  vs=$(awk -v w="$w" -v e="$e" -v d="$dir" 'BEGIN { printf "%.2f", d == "low" ? e / w : w / e }')
+  verdict=$(awk -v v="$vs" 'BEGIN { print (v > 1) ? "ok" : "MISS" }')
+  row "$name" "$w $unit" "$e $unit" "${vs}x" "ahead of Erlang/OTP $verdict"
+}
+
+echo "runtime: wactor vs Erlang/OTP $(erl -noshell -eval 'io:format("~s", [erlang:system_info(otp_release)]), init:stop().' 2>/dev/null || echo '(not installed)'), $(nproc) cores"
+row workload wactor erlang vs target
+compare spawn+exit ns low "$(value "$R/bench_rt_spawn" 100000 || true)" "$(erl_value spawn 100000 || true)"
+compare "idle actor" B low "$(value "$R/bench_rt_idle_mem" 100000 || true)" "$(erl_value idle_mem 100000 || true)"
+pp=$(value "$R/bench_rt_pingpong" 1000000 || true)
+compare "ping-pong rtt" ns low "$pp" "$(erl_value pingpong 1000000 || true)"
+compare "1->1" msg/s high "$(value "$R/bench_rt_throughput" 1 2000000 || true)" "$(erl_value throughput 1 2000000 || true)"
+compare "4->1" msg/s high "$(value "$R/bench_rt_throughput" 4 2000000 || true)" "$(erl_value throughput 4 2000000 || true)"
+compare "ring 10k hop" ns low "$(value "$R/bench_rt_ring" 10000 100 || true)" "$(erl_value ring 10000 100 || true)"
+compare restart ns low "$(value "$R/bench_rt_restart" 2000 || true)" "$(erl_value restart 2000 || true)"
+compare "named send" ns low "$(value "$R/bench_rt_named" 2000000 || true)" "$(erl_value named 2000000 || true)"
+
+echo
+echo "hand-off floor: wactor ping-pong vs two threads through a mutex + condvar"
+row workload wactor floor ratio target
+floor=$(value "$C/bench_compare_handoff" 200000 || true)
+if [[ -n $pp && -n $floor ]]; then
+  ratio=$(awk -v w="$pp" -v f="$floor" 'BEGIN { printf "%.2f", w / f }')
+  row "ping-pong rtt" "$pp ns" "$floor ns" "${ratio}x" \
+    "<=3x the floor $(awk -v r="$ratio" 'BEGIN { print (r <= 3) ? "ok" : "MISS" }')"
+else
+  row "ping-pong rtt" "${pp:-FAILED}" "${floor:-FAILED}" - "<=3x the floor"
+fi
