@@ -671,7 +671,14 @@ enter:
         }
         top->frames[top->nframes++] = (wa_frame){pc, cur, code, (uint32_t)(fp - stack)};
         fp = stack + base;
-        if (ccode->nlocals) memset(fp + ccode->nparams, 0, (size_t)ccode->nlocals * 8);
+        {
+            /* a libc call costs more than a few stores for the usual handful */
+            uint64_t *l = fp + ccode->nparams;
+            uint32_t nl = ccode->nlocals;
+            if (nl <= 8)
+                for (uint32_t k = 0; k < nl; k++) l[k] = 0;
+            else memset(l, 0, (size_t)nl * 8);
+        }
         code = ccode;
         pc = ccode->words;
         if (cinst != cur) {
