@@ -18,6 +18,10 @@
 #define NONE UINT32_MAX
 
 enum { E_TEMP, E_LOCAL, E_CONST };
+/* At most this many lazy (local or constant) entries wait on the stack; the
+ * oldest is materialized to make room. Keeps every scan of them short, so
+ * translation stays linear however deep the operand stack gets. */
+#define LAZY_MAX 64
 typedef struct centry {
     uint32_t kind;
     uint32_t local; /* E_LOCAL */
@@ -48,6 +52,8 @@ typedef struct comp {
     uint32_t nfr, fr_cap;
     uint32_t *targets; /* owner: this; br_table labels */
     uint32_t targets_cap;
+    uint32_t lazy[LAZY_MAX]; /* stack indices of non-TEMP entries, ascending */
+    uint32_t nlazy;
     uint32_t base;      /* slot of operand height 0 */
     uint32_t last_op;   /* position of the last instruction */
     uint32_t last_ir;   /* its wa_ir */
@@ -127,8 +133,33 @@ static uint32_t emit_op(comp *c, wa_ir op) {
 
 /* ---- abstract stack ------------------------------------------------------ */
 
+static void move_entry(comp *c, uint32_t k, uint32_t dst);
+
+static void lazy_drop(comp *c, uint32_t k) {
+    for (uint32_t i = 0; i < c->nlazy; i++)
+        if (c->lazy[i] == k) {
+            memmove(c->lazy + i, c->lazy + i + 1, (c->nlazy - i - 1) * sizeof *c->lazy);
+            c->nlazy--;
+            return;
+        }
+}
+
+static void set_sp(comp *c, uint32_t h) {
+    c->sp = h;
+    while (c->nlazy && c->lazy[c->nlazy - 1] >= h) c->nlazy--;
+}
+
 static void push(comp *c, uint32_t kind, uint32_t local, uint64_t val) {
     if (!grow(c, (void **)&c->stk, &c->stk_cap, c->sp + 1, sizeof *c->stk)) return;
+    if (kind != E_TEMP) {
+        if (c->nlazy == LAZY_MAX) {
+            uint32_t k = c->lazy[0];
+            move_entry(c, k, c->base + k);
+            c->stk[k].kind = E_TEMP;
+            lazy_drop(c, k);
+        }
+        c->lazy[c->nlazy++] = c->sp;
+    }
     c->stk[c->sp++] = (centry){kind, local, val};
     if (c->sp > c->max_h) c->max_h = c->sp;
 }
@@ -143,7 +174,7 @@ static void pop(comp *c, uint32_t n) {
         c->bad = true;
         n = c->sp;
     }
-    c->sp -= n;
+    set_sp(c, c->sp - n);
 }
 
 static void emit_const(comp *c, uint32_t dst, uint64_t v) {
@@ -178,6 +209,7 @@ static uint32_t use(comp *c, uint32_t k) {
     if (e->kind == E_CONST) {
         emit_const(c, c->base + k, e->val);
         e->kind = E_TEMP;
+        lazy_drop(c, k);
     }
     return c->base + k;
 }
@@ -201,8 +233,8 @@ static void move_entry(comp *c, uint32_t k, uint32_t dst) {
 
 /* Entries [from, sp) into their canonical slots. */
 static void flush_from(comp *c, uint32_t from) {
-    for (uint32_t k = from; k < c->sp; k++) {
-        if (c->stk[k].kind == E_TEMP) continue;
+    while (c->nlazy && c->lazy[c->nlazy - 1] >= from) {
+        uint32_t k = c->lazy[--c->nlazy];
         move_entry(c, k, c->base + k);
         c->stk[k].kind = E_TEMP;
     }
@@ -212,16 +244,24 @@ static void flush_top(comp *c, uint32_t n) { flush_from(c, n <= c->sp ? c->sp - 
 
 /* Before local i changes, lazy copies of it below `limit` get their value. */
 static void spill_local(comp *c, uint32_t i, uint32_t limit) {
-    for (uint32_t k = 0; k < limit; k++)
-        if (c->stk[k].kind == E_LOCAL && c->stk[k].local == i) {
+    uint32_t keep = 0;
+    for (uint32_t j = 0; j < c->nlazy; j++) {
+        uint32_t k = c->lazy[j];
+        if (k < limit && c->stk[k].kind == E_LOCAL && c->stk[k].local == i) {
             emit_copy(c, c->base + k, i);
             c->stk[k].kind = E_TEMP;
+        } else {
+            c->lazy[keep++] = k;
         }
+    }
+    c->nlazy = keep;
 }
 
 static bool refs_local(const comp *c, uint32_t i, uint32_t limit) {
-    for (uint32_t k = 0; k < limit; k++)
-        if (c->stk[k].kind == E_LOCAL && c->stk[k].local == i) return true;
+    for (uint32_t j = 0; j < c->nlazy; j++) {
+        uint32_t k = c->lazy[j];
+        if (k < limit && c->stk[k].kind == E_LOCAL && c->stk[k].local == i) return true;
+    }
     return false;
 }
 
@@ -533,7 +573,7 @@ static void jump(comp *c, cframe *f) {
 static void set_unreachable(comp *c) {
     cframe *f = &c->fr[c->nfr - 1];
     f->unreachable = true;
-    if (c->sp > f->height) c->sp = f->height;
+    if (c->sp > f->height) set_sp(c, f->height);
 }
 
 static cframe *label(comp *c, uint32_t depth) {
@@ -699,12 +739,9 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
 }
 
 static void reset_stack(comp *c, uint32_t h) {
-    c->sp = h;
-    for (uint32_t k = 0; k < h; k++) {
-        if (k >= c->stk_cap) break;
-        if (c->stk[k].kind != E_TEMP) c->bad = true; /* joins leave everything canonical */
-    }
-    if (h > c->stk_cap) c->bad = true;
+    set_sp(c, h);
+    if (c->nlazy) c->bad = true; /* joins leave everything canonical */
+    if (h > c->stk_cap && h > 0) c->bad = true;
 }
 
 static void else_start(comp *c) {
@@ -721,7 +758,7 @@ static void else_start(comp *c) {
     f->else_fix = NONE;
     f->unreachable = false;
     /* the params are still where the if found them */
-    c->sp = f->height;
+    set_sp(c, f->height);
     for (uint32_t j = 0; j < f->nparams; j++) push(c, E_TEMP, 0, 0);
     c->last_dst = NONE;
 }
@@ -742,7 +779,6 @@ static bool block_end(comp *c) {
     if (f.else_fix != NONE) patch_to(c, f.else_fix, c->len);
     bind_chain(c, f.fix, c->len);
     c->nfr--;
-    c->sp = f.height;
     reset_stack(c, f.height);
     for (uint32_t j = 0; j < f.nresults; j++) push(c, E_TEMP, 0, 0);
     if (f.kind == F_LOOP) fuel_region(c);
@@ -930,7 +966,7 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     const wa_module *m = c->m;
     const wa_func_def *fd = &m->funcs[def];
     const wa_functype *t = &m->types[fd->type_index];
-    c->len = c->sp = c->max_h = c->nfr = 0;
+    c->len = c->sp = c->max_h = c->nfr = c->nlazy = 0;
     c->noffs = c->rec_pos = c->rec_off = 0;
     c->cur_off = fd->body_offset;
     c->last_dst = c->fuel_pos = NONE;

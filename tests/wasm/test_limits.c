@@ -188,6 +188,53 @@ static bytes big_module(uint32_t nlocals, uint32_t depth) {
     return m;
 }
 
+/* (func (export "big") (param i32) (result i32) (local i32)
+ *   local.get 0 x n, then local.set 1 x (n - 1)): a translator that rescans
+ * the operand stack on every local.set would take quadratic time here. */
+static bytes deep_locals_module(uint32_t n) {
+    bytes m = {0}, sec = {0}, code = {0};
+    const uint8_t head[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    for (size_t i = 0; i < sizeof head; i++) put(&m, head[i]);
+    put_u(&sec, 1), put(&sec, 0x60), put_u(&sec, 1), put(&sec, 0x7F), put_u(&sec, 1), put(&sec, 0x7F);
+    put_section(&m, 1, &sec);
+    sec.n = 0;
+    put_u(&sec, 1), put_u(&sec, 0);
+    put_section(&m, 3, &sec);
+    sec.n = 0;
+    put_u(&sec, 1), put_u(&sec, 3), put(&sec, 'b'), put(&sec, 'i'), put(&sec, 'g'), put(&sec, 0), put_u(&sec, 0);
+    put_section(&m, 7, &sec);
+    put_u(&code, 1), put_u(&code, 1), put(&code, 0x7F);
+    for (uint32_t k = 0; k < n; k++) put(&code, 0x20), put(&code, 0);
+    for (uint32_t k = 1; k < n; k++) put(&code, 0x21), put(&code, 1);
+    put(&code, 0x0B);
+    sec.n = 0;
+    put_u(&sec, 1), put_u(&sec, code.n);
+    for (size_t i = 0; i < code.n; i++) put(&sec, code.p[i]);
+    put_section(&m, 10, &sec);
+    free(sec.p);
+    free(code.p);
+    return m;
+}
+
+static void test_deep_stack_translates_linearly(void **state) {
+    (void)state;
+    wa_engine *e = wa_engine_new(NULL);
+    bytes b = deep_locals_module(200000);
+    wa_module *m = NULL;
+    wb_error err = {0};
+    uint64_t t0 = wb_now_ns();
+    assert_int_equal(wa_module_new(e, b.p, b.n, &m, &err), WB_OK);
+    fprintf(stderr, "load of a 200000-deep stack: %.1f ms\n", (double)(wb_now_ns() - t0) / 1e6);
+    wa_instance *inst = NULL;
+    assert_int_equal(wa_instance_new(m, NULL, NULL, NULL, &inst, &err), WB_OK);
+    wa_value a = wa_i32(77);
+    assert_int_equal(wt_i32(inst, "big", &a, 1), 77);
+    wa_instance_unref(inst);
+    wa_module_unref(m);
+    free(b.p);
+    wa_engine_free(e);
+}
+
 static void test_big_function(void **state) {
     (void)state;
     wa_engine *e = wa_engine_new(NULL);
@@ -222,6 +269,7 @@ int main(void) {
         cmocka_unit_test(test_call_depth),
         cmocka_unit_test(test_value_stack),
         cmocka_unit_test(test_big_function),
+        cmocka_unit_test(test_deep_stack_translates_linearly),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
