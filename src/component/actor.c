@@ -447,6 +447,10 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     }
     if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
     message_clear(a);
+    /* Free the name now, before the supervisor hears of the exit: a restart
+     * with no delay must be able to register it again. */
+    wr_system *sys = wr_ctx_system(ctx);
+    if (wr_lookup(sys, c->name) == wr_ctx_self(ctx)) wr_unregister(sys, c->name);
     if (atomic_load(&c->id) == wr_ctx_self(ctx)) wc__comp_set_id(c, 0);
     wa_instance_unref(a->inst);
     a->inst = NULL;

@@ -42,6 +42,20 @@ static wr_id start_sup(wr_sup_spec *s) {
     return sup;
 }
 
+/* wait_restarted, with the state of things in the failure message. */
+static wr_id restarted(wr_id sup, const char *name, wr_id old) {
+    wr_id id = wait_restarted(&T, name, old);
+    if (!id) {
+        wc_info info;
+        wc_info_get(T.host, name, &info);
+        fail_msg("%s not restarted: supervisor %s, child %llx, record id %llx state %s, %u starts, "
+                 "last failure %s: %s", name, wr_alive(T.sys, sup) ? "alive" : "dead",
+                 (unsigned long long)wr_supervisor_child(T.sys, sup, name), (unsigned long long)info.id,
+                 wc_state_name(info.state), info.incarnations, wc_fail_name(info.fail), info.reason);
+    }
+    return id;
+}
+
 static void crash(const char *name, const char *how) {
     char out[128];
     wr_id id = wait_ready(&T, name);
@@ -65,7 +79,7 @@ static void restart_starts_clean(void **state) {
     assert_string_equal(out, "ok 3");
     wb_error err;
     assert_int_equal(wr_exit(T.sys, 0, id, WR_EXIT_KILLED, "test kill", &err), WB_OK);
-    wr_id id2 = wait_restarted(&T, "sv-counter", id);
+    wr_id id2 = restarted(sup, "sv-counter", id);
     assert_true(id2 != 0);
     assert_int_equal(wr_lookup(T.sys, "sv-counter"), id2);
     assert_true(ask(&T, id2, "tick", 5 * SEC, out, sizeof out));
@@ -96,7 +110,7 @@ static void traps_restart(void **state) {
     wr_id prev = wr_supervisor_child(T.sys, sup, "sv-crasher");
     for (size_t i = 0; i < 4; i++) {
         crash("sv-crasher", how[i]);
-        wr_id next = wait_restarted(&T, "sv-crasher", prev);
+        wr_id next = restarted(sup, "sv-crasher", prev);
         assert_true(next != 0);
         wc_info info;
         wc_info_get(T.host, "sv-crasher", &info);
@@ -121,7 +135,7 @@ static void restart_policies(void **state) {
     wr_id sup = start_sup(&s);
     wr_id tr = wr_supervisor_child(T.sys, sup, "sv-transient");
     crash("sv-transient", "unreachable");
-    wr_id tr2 = wait_restarted(&T, "sv-transient", tr);
+    wr_id tr2 = restarted(sup, "sv-transient", tr);
     assert_true(tr2 != 0);
     wb_error err;
     assert_int_equal(wc_stop(T.host, tr2, &err), WB_OK);
@@ -152,7 +166,7 @@ static void backoff_and_intensity(void **state) {
     for (int i = 0; i < 4; i++) {
         crashed_at[i] = wb_now_ns();
         crash("sv-backoff", "unreachable");
-        prev = wait_restarted(&T, "sv-backoff", prev);
+        prev = restarted(sup, "sv-backoff", prev);
         ready_at[i] = wb_now_ns();
         assert_true(prev != 0);
     }
@@ -187,7 +201,7 @@ static void spaced_crashes_do_not_trip(void **state) {
     wr_id prev = wr_supervisor_child(T.sys, sup, "sv-spaced");
     for (int i = 0; i < 4; i++) {
         crash("sv-spaced", "unreachable");
-        prev = wait_restarted(&T, "sv-spaced", prev);
+        prev = restarted(sup, "sv-spaced", prev);
         assert_true(prev != 0);
         wb_sleep_ns(300 * MS);
     }
