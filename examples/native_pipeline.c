@@ -254,7 +254,7 @@ int main(void) {
     printf("  actors spawned %llu, exited %llu, mailbox drops %llu, dead letters %llu\n",
            (unsigned long long)ss.spawned, (unsigned long long)ss.exited, (unsigned long long)ss.drops,
            (unsigned long long)ss.dead_letters);
-    wb_status st = wr_system_shutdown(sys, 1000000000ull);
+    wb_status st = wr_system_shutdown(sys, 3000000000ull);
     wr_system_stats_get(sys, &ss);
     printf("  shutdown: %s, live actors left %llu\n", wb_status_str(st), (unsigned long long)ss.live_actors);
     wr_system_free(sys);

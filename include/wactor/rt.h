@@ -109,10 +109,11 @@ typedef struct wr_config {
 
 void wr_config_default(wr_config *cfg);
 wb_status wr_system_new(const wr_config *cfg, wr_system **out, wb_error *err);
-/* Stops accepting spawns and sends from outside, lets queued work drain until
- * timeout_ns passes or nothing is runnable, then stops every actor (reason
- * shutdown; each terminate runs) and the workers. Returns WB_TIMEOUT when the
- * drain was cut short by the deadline. Must not be called from a worker. */
+/* Stops accepting spawns and sends from outside and cancels every timer, lets
+ * queued work drain until timeout_ns passes or nothing is runnable, then stops
+ * every actor (reason shutdown; each terminate runs) and the workers. Returns
+ * WB_TIMEOUT when the drain was cut short by the deadline. Must not be called
+ * from a worker. */
 wb_status wr_system_shutdown(wr_system *sys, uint64_t timeout_ns);
 /* Shuts down (1 s drain) if still running, then frees everything. NULL ok. */
 void wr_system_free(wr_system *sys);

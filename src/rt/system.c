@@ -99,6 +99,9 @@ wb_status wr_system_shutdown(wr_system *sys, uint64_t timeout_ns) {
     if (wr__current_worker(sys)) return WB_STATE;
     if (sys->shut_down) return WB_OK;
     atomic_store(&sys->stopping, true);
+    /* Timers are input from outside the actors too: none fires from now on,
+     * so periodic work cannot keep the drain from ending. */
+    wr__timers_stop(sys);
     uint64_t deadline = wb_now_ns() + timeout_ns;
     wb_status st = WB_OK;
     while (!drained(sys)) {
@@ -107,10 +110,9 @@ wb_status wr_system_shutdown(wr_system *sys, uint64_t timeout_ns) {
             break;
         }
     }
-    /* No more timer messages; then every actor stops at its next boundary and
-     * runs terminate. A handler that never returns cannot be preempted. */
+    /* Every actor stops at its next message boundary and runs terminate. A
+     * handler that never returns cannot be preempted. */
     atomic_store(&sys->halting, true);
-    wr__timers_stop(sys);
     uint64_t nap = 100000;
     while (atomic_load(&sys->live) > 0) {
         wr__stop_all(sys);
