@@ -1,5 +1,27 @@
 /* SPDX-License-Identifier: MIT */
-/* Private layout of the actor runtime, shared by the files of src/rt. */
+/* Private layout of the actor runtime, shared by the files of src/rt.
+ *
+ * How it fits together:
+ * - Actors live in slots of a paged table (actor.c) that is freed only with
+ *   the system. A slot's published `id` (generation << 32 | index) is what
+ *   senders check; the incarnation state (callbacks, user state, links) is
+ *   touched only by the worker that currently runs the slot. Spawning queues
+ *   an INIT message; the runner sets the incarnation up from it, so a slot
+ *   can be reused while a late message for the previous incarnation is still
+ *   being drained (such messages become dead letters, never deliveries).
+ * - Scheduling (turn.c, sched.c): `count` is one unit per pushed message (plus
+ *   a self "token" while yielded work or deferred messages wait). The pusher
+ *   that moves it 0 -> 1 schedules the actor; the runner subtracts what it
+ *   took at the end of a turn and requeues itself if anything is left. One
+ *   atomic per send, one per turn, and never two runners for one actor.
+ * - Signals (link, exit, monitor, unpark) travel in the same FIFO mailbox as
+ *   messages, so a message sent before an exit arrives before it. Kill and
+ *   system halt are urgent: a per-slot stop word checked before each message.
+ * - Parking: WR_YIELD keeps the message for the next turn; wr_ctx_await
+ *   defers everything but the awaited reply into a per-actor saved list; a
+ *   sender parked on a full WAIT mailbox defers user messages until the
+ *   target sends UNPARK from the end of a turn with room.
+ */
 #ifndef WACTOR_RT_PRIVATE_H
 #define WACTOR_RT_PRIVATE_H
 
