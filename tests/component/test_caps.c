@@ -267,6 +267,32 @@ static void wasi_grants(void **state) {
     assert_int_equal(state_of(&T, "filer-3"), WC_STATE_READY);
 }
 
+/* Runtime spawn from a guest with the spawn capability. */
+static void guest_spawn(void **state) {
+    (void)state;
+    wc_caps c;
+    wc_caps_init(&c);
+    c.spawn = true;
+    define_guest(&T, "spawner", "client", &c);
+    wc_caps_close(&c);
+    wr_id sp = spawn_ok(&T, "spawner", "spawner-1");
+    char out[64];
+    ask(&T, sp, "spawn echo", 5 * SEC, out, sizeof out);
+    assert_true(!strncmp(out, "ok ", 3));
+    wr_id child = (wr_id)strtoull(out + 3, NULL, 10);
+    assert_true(child != 0);
+    expect(sp, "spawn nothing-like-this", "err -2");
+    /* The child is a full component: named under its parent, and it answers. */
+    const char *names[64];
+    size_t n = wc_host_names(T.host, names, 64);
+    const char *cname = NULL;
+    for (size_t i = 0; i < n && i < 64; i++)
+        if (!strncmp(names[i], "spawner-1/echo#", 15)) cname = names[i];
+    assert_non_null(cname);
+    assert_int_equal(wait_ready(&T, cname), child);
+    expect(child, "hello child", "hello child");
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(denied_never_reaches),
@@ -276,6 +302,7 @@ int main(void) {
         cmocka_unit_test(pubsub),
         cmocka_unit_test(bounded_mailbox),
         cmocka_unit_test(wasi_grants),
+        cmocka_unit_test(guest_spawn),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
