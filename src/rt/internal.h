@@ -130,8 +130,12 @@ typedef struct wr__worker {
     _Alignas(64) _Atomic int parked; /* futex word: 1 while asleep */
     /* owner: this worker's thread */
     _Alignas(64) _Atomic(wr__actor *) running;
-    _Atomic(wr__actor *) next; /* run-next slot: woken by this worker, not stealable */
+    _Atomic(wr__actor *) next; /* run-next slot: woken by this worker; stolen only
+                                  when this worker is stuck in one long turn */
+    _Atomic uint64_t turns;    /* turns started; thieves see whether we progress */
     uint32_t front_streak;
+    struct wr__worker *watch;  /* thief side: victim whose run-next we watch */
+    uint64_t watch_turns, watch_since;
     wr_msg *cache;    /* free envelopes; owner: this worker */
     uint32_t ncache;
     uint64_t corr_next;

@@ -63,10 +63,27 @@ static wr__actor *rq_pop(wr__worker *w) {
     return a;
 }
 
-/* Takes from another worker's queue; with `next_too`, also its run-next slot
- * (done only after spinning a while, so a ping-pong pair keeps its core
- * unless its worker is stuck in a long turn). */
-static wr__actor *steal(wr__worker *self, bool next_too) {
+#define WR__STUCK_NS 20000 /* a turn this long lets thieves take the run-next actor */
+
+/* A victim's run-next actor is taken only when the victim started no new turn
+ * for WR__STUCK_NS while it waited: a ping-pong pair keeps its core, an actor
+ * woken by a long-running one does not wait for it. */
+static wr__actor *steal_next(wr__worker *self, wr__worker *v, uint64_t now) {
+    if (!atomic_load_explicit(&v->next, memory_order_relaxed)) return NULL;
+    uint64_t turns = atomic_load_explicit(&v->turns, memory_order_relaxed);
+    if (self->watch != v || self->watch_turns != turns) {
+        self->watch = v;
+        self->watch_turns = turns;
+        self->watch_since = now;
+        return NULL;
+    }
+    if (now - self->watch_since < WR__STUCK_NS) return NULL;
+    self->watch = NULL;
+    return atomic_exchange_explicit(&v->next, NULL, memory_order_acquire);
+}
+
+/* Takes from another worker's queue; with now != 0 also a stuck run-next. */
+static wr__actor *steal(wr__worker *self, uint64_t now) {
     wr_system *sys = self->sys;
     unsigned n = sys->nworkers;
     unsigned start = (unsigned)(wb_random_u64() % n);
@@ -74,8 +91,7 @@ static wr__actor *steal(wr__worker *self, bool next_too) {
         wr__worker *v = &sys->workers[(start + i) % n];
         if (v == self) continue;
         wr__actor *a = rq_pop(v);
-        if (!a && next_too && atomic_load_explicit(&v->next, memory_order_relaxed))
-            a = atomic_exchange_explicit(&v->next, NULL, memory_order_acquire);
+        if (!a && now) a = steal_next(self, v, now);
         if (a) return a;
     }
     return NULL;
@@ -131,6 +147,8 @@ static void park(wr__worker *w) {
 
 void wr__schedule(wr_system *sys, wr__actor *a) {
     wr__worker *w = wr__current_worker(sys);
+    /* The streak only matters while others wait in our queue. */
+    if (w && atomic_load_explicit(&w->rq_len, memory_order_relaxed) == 0) w->front_streak = 0;
     if (w && atomic_load_explicit(&w->running, memory_order_relaxed) != a &&
         w->front_streak < WR__FRONT_STREAK_MAX) {
         /* Woken by the actor this worker runs: run it right after (ping-pong
@@ -146,29 +164,27 @@ void wr__schedule(wr_system *sys, wr__actor *a) {
     wake_one(sys);
 }
 
-static wr__actor *find_work(wr__worker *w, bool next_too) {
+static wr__actor *find_work(wr__worker *w, uint64_t now) {
     wr__actor *a = atomic_exchange_explicit(&w->next, NULL, memory_order_acquire);
     if (a) return a;
     w->front_streak = 0;
     a = rq_pop(w);
     if (a) return a;
-    return steal(w, next_too);
+    return steal(w, now);
 }
 
 static wr__actor *spin_for_work(wr__worker *w) {
     wr_system *sys = w->sys;
     atomic_fetch_add(&sys->nspinning, 1);
-    uint64_t start = wb_now_ns(), spin = (uint64_t)sys->cfg.spin_us * 1000;
-    bool next_too = false;
+    uint64_t now = wb_now_ns(), until = now + (uint64_t)sys->cfg.spin_us * 1000;
     wr__actor *a = NULL;
     for (unsigned i = 1; !atomic_load_explicit(&sys->stop_workers, memory_order_relaxed); i++) {
-        a = find_work(w, next_too);
+        a = find_work(w, (i & 63) == 0 ? now : 0);
         if (a) break;
         cpu_relax();
         if ((i & 63) == 0) {
-            uint64_t now = wb_now_ns();
-            if (now - start >= spin) break;
-            next_too = now - start >= spin / 4;
+            now = wb_now_ns();
+            if (now >= until) break;
         }
     }
     atomic_fetch_sub(&sys->nspinning, 1);
@@ -180,13 +196,15 @@ static void *worker_main(void *arg) {
     wr_system *sys = w->sys;
     tls_worker = w;
     while (!atomic_load_explicit(&sys->stop_workers, memory_order_acquire)) {
-        wr__actor *a = find_work(w, false);
+        wr__actor *a = find_work(w, 0);
         if (!a) a = spin_for_work(w);
         if (!a) {
             park(w);
             continue;
         }
         atomic_store_explicit(&w->running, a, memory_order_relaxed);
+        atomic_store_explicit(&w->turns, atomic_load_explicit(&w->turns, memory_order_relaxed) + 1,
+                              memory_order_relaxed);
         wr__run_turn(w, a);
         atomic_store_explicit(&w->running, NULL, memory_order_release);
     }

@@ -22,6 +22,19 @@ static wr_msg *saved_pop(wr__actor *a) {
     return m;
 }
 
+/* Field by field: zeroing the whole context (its exit text) per message
+ * showed up as the top cost of a ping-pong hop. */
+static inline void ctx_init(wr_ctx *ctx, wr__worker *w, wr__actor *a, const wr_msg *m) {
+    ctx->sys = w->sys;
+    ctx->w = w;
+    ctx->a = a;
+    ctx->msg = m;
+    ctx->exiting = false;
+    ctx->exit_kind = 0;
+    ctx->bp_target = 0;
+    ctx->exit_text[0] = '\0';
+}
+
 /* Tell senders parked on our full mailbox that there is room (or that we died). */
 static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool force) {
     if (!atomic_load_explicit(&a->waiters, memory_order_acquire)) return;
@@ -60,7 +73,9 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
     wr_system *sys = w->sys;
     wr_id id = a->self;
     atomic_store(&a->id, 0); /* from here on, sends to id fail */
-    wr_ctx ctx = {.sys = sys, .w = w, .a = a, .exiting = true};
+    wr_ctx ctx;
+    ctx_init(&ctx, w, a, NULL);
+    ctx.exiting = true;
     if (a->life->spec.terminate) a->life->spec.terminate(&ctx, why, text ? text : "");
     wb_buf *reason = wr__text(text);
     notify_list(sys, &a->links, id, WR__SIG_EXIT, why, reason);
@@ -99,7 +114,8 @@ static void after_handler(wr_ctx *ctx) {
 
 /* Calls the handler; returns true if it yielded (message kept in current). */
 static bool call_handler(wr__worker *w, wr__actor *a, wr_msg *m) {
-    wr_ctx ctx = {.sys = w->sys, .w = w, .a = a, .msg = m};
+    wr_ctx ctx;
+    ctx_init(&ctx, w, a, m);
     atomic_store_explicit(&a->msgs_in, atomic_load_explicit(&a->msgs_in, memory_order_relaxed) + 1,
                           memory_order_relaxed);
     wr_turn r = a->life->spec.handle(&ctx, m);
@@ -123,7 +139,8 @@ static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
     if (monitor_by) wr__list_add(sys, &a->watchers, monitor_by, m->corr);
     bool ack = (m->flags_ & WR__MF_ACK) && link_to;
     wr__msg_free(sys, m);
-    wr_ctx ctx = {.sys = sys, .w = w, .a = a};
+    wr_ctx ctx;
+    ctx_init(&ctx, w, a, NULL);
     if (life->spec.init) {
         wb_status st = life->spec.init(&ctx, blk[1]);
         if (st != WB_OK && !ctx.exiting) {
