@@ -77,6 +77,11 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
     ctx_init(&ctx, w, a, NULL);
     ctx.exiting = true;
     if (a->life->spec.terminate) a->life->spec.terminate(&ctx, why, text ? text : "");
+    /* Names and subscriptions go before anyone hears of the exit, so a
+     * supervisor restarting at once finds the name free. */
+    if (atomic_load(&a->reg_name)) wr__registry_drop(sys, a, id);
+    if (atomic_load(&a->nsubs)) wr__broker_drop(sys, id);
+    wr_events_unsubscribe(sys, id);
     wb_buf *reason = wr__text(text);
     notify_list(sys, &a->links, id, WR__SIG_EXIT, why, reason);
     notify_list(sys, &a->watchers, id, WR_MSG_DOWN, why, reason);
@@ -89,9 +94,6 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
     while ((m = saved_pop(a)) != NULL) wr__dead_letter(sys, m);
     wr__msg_free(sys, a->current);
     a->current = NULL;
-    if (atomic_load(&a->reg_name)) wr__registry_drop(sys, a, id);
-    if (atomic_load(&a->nsubs)) wr__broker_drop(sys, id);
-    wr_events_unsubscribe(sys, id);
     if (a->life != (wr__life *)(void *)a->life_inline) wb_free(&sys->alloc, a->life, a->life->size, WB_TAG_ACTOR);
     a->life = NULL;
     a->self = 0;

@@ -355,6 +355,35 @@ static void restart_events(void **state) {
     wr_system_free(sys);
 }
 
+/* A child that registers a name in init: an immediate restart finds the
+ * name already released by its predecessor. */
+static wb_status named_init(wr_ctx *ctx, void *arg) {
+    *(const char **)wr_ctx_state(ctx) = arg;
+    return wr_register(wr_ctx_system(ctx), "named", wr_ctx_self(ctx), NULL);
+}
+static const wr_actor_spec named_worker = {.init = named_init, .handle = w_handle,
+                                           .state_size = sizeof(char *)};
+
+static void immediate_restart_reuses_name(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    const wr_child_spec kids[] = {{.name = "n", .actor = &named_worker, .arg = "n", .restart = WR_PERMANENT}};
+    wr_sup_spec spec = {.name = "nm", .intensity = 10, .period_ns = 10000 * MS, .children = kids, .nchildren = 1};
+    wr_id sup, n = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((n = child(sys, sup, "n")) != 0, 5000 * MS));
+    for (int i = 0; i < 5; i++) {
+        crash(sys, n);
+        n = await_new(sys, sup, "n", n);
+        assert_int_equal(wr_lookup(sys, "named"), n);
+    }
+    wr_restart_entry h[8];
+    size_t k;
+    assert_int_equal(wr_supervisor_history(sys, sup, "n", h, 8, &k), WB_OK);
+    assert_int_equal(k, 5); /* only the crashes: no init failed on a taken name */
+    wr_system_free(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_for_one),
@@ -366,6 +395,7 @@ int main(void) {
         cmocka_unit_test(transient_and_temporary),
         cmocka_unit_test(dynamic_children_and_kill_after_timeout),
         cmocka_unit_test(restart_events),
+        cmocka_unit_test(immediate_restart_reuses_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
