@@ -314,7 +314,7 @@ static wb_status start_instance(wc_actor *a, wb_error *err) {
     wa_limits lim = {0};
     lim.max_memory_pages = d->caps.limits.max_memory_pages;
     lim.max_fuel = d->caps.limits.fuel_total;
-    wb_status st = wc__wasi_new(c, &a->wasi, err);
+    wb_status st = d->needs_wasi ? wc__wasi_new(c, &a->wasi, err) : WB_OK;
     if (st != WB_OK) {
         wc_lifecycle_fail(&a->lc, WC_FAIL_LINK, "WASI: %s", err->msg);
         return st;

@@ -220,6 +220,8 @@ static wb_status abi_check(wc_def *d, wb_error *err) {
     const char *bad = init < 0 ? "init() -> i32" : health < 0 ? "health() -> i32"
                     : cleanup < 0 ? "cleanup()" : initialize < 0 ? "_initialize()" : NULL;
     if (bad) return wb_error_set(err, WB_UNLINKABLE, "component \"%s\": export must be %s", d->name, bad);
+    for (uint32_t i = 0; i < wa_module_import_count(m); i++)
+        if (!strcmp(wa_module_import(m, i).module.str, "wasi_snapshot_preview1")) d->needs_wasi = true;
     d->has_init = init > 0;
     d->has_health = health > 0;
     d->has_cleanup = cleanup > 0;

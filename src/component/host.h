@@ -17,6 +17,7 @@ typedef struct wc_def {
     wa_module *module; /* owner: one reference */
     wc_caps caps;      /* owner: this def */
     bool has_init, has_health, has_cleanup, has_initialize;
+    bool needs_wasi; /* imports wasi_snapshot_preview1: a context per incarnation */
     struct wc_def *next; /* owner: the host's list */
 } wc_def;
 
