@@ -264,6 +264,7 @@ enum {
     WC_TAG_INVOKE = 0x57430002u,   /* request: export name, NUL, argument payload */
     WC_TAG_HEALTH = 0x57430003u,   /* request: HealthCheck, reply HealthStatus */
     WC_TAG_SHUTDOWN = 0x57430004u, /* graceful stop: cleanup runs, then exit */
+    WC_TAG_RECV_TIMEOUT = 0x57430005u, /* private: a receive() timer */
     WC_REPLY_OK = 0,               /* reply tags */
     WC_REPLY_ERROR = 1,            /* payload: i32 LE guest error code, reason text */
 };

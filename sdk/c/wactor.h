@@ -60,6 +60,12 @@ WACTOR_IMPORT("request")
 int32_t wactor_request(int64_t target, const void *payload, int32_t len, void *out,
                        int32_t out_cap, int32_t timeout_ms);
 WACTOR_IMPORT("reply") int32_t wactor_reply(int64_t correlation, const void *payload, int32_t len);
+/* Waits (the component, not its worker) for the next message or publication:
+ * copies up to cap payload bytes to dst, its sender to *sender, and returns
+ * the payload's length, or WACTOR_TIMEOUT. A request that arrives meanwhile
+ * gets the error reply STATE. Not in init/cleanup. */
+WACTOR_IMPORT("receive")
+int32_t wactor_receive(int32_t timeout_ms, void *dst, int32_t cap, int64_t *sender);
 /* The current message's payload: copies up to cap bytes, returns the count. */
 WACTOR_IMPORT("msg_read") int32_t wactor_msg_read(void *dst, int32_t cap);
 /* The current event's topic (KIND_EVENT): copies up to cap bytes. */

@@ -92,7 +92,7 @@ static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...) {
         wc__reply(a, false, WC_ERROR, NULL, 0, text);
     }
     a->call = WC_CALL_NONE;
-    a->suspended = false;
+    a->suspended = a->receiving = false;
     char exit_text[200];
     snprintf(exit_text, sizeof exit_text, "%s: %s", wc_fail_name(kind), reason);
     wr_ctx_exit(a->ctx, WR_EXIT_ERROR, exit_text);
@@ -372,6 +372,19 @@ static wb_status actor_init(wr_ctx *ctx, void *arg) {
 /* A message while a call is paused: the redelivered message after a fuel
  * slice, or the reply/timeout a suspended request() waits for. */
 static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
+    if (msg->kind == WR_MSG_USER && msg->tag == WC_TAG_SHUTDOWN) { /* abandon the call */
+        if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
+        a->call = WC_CALL_NONE;
+        a->suspended = a->receiving = false;
+        run_cleanup(a);
+        wr_ctx_exit(a->ctx, WR_EXIT_SHUTDOWN, "shutdown requested");
+        return WR_OK;
+    }
+    if (a->receiving) {
+        bool resumed = false;
+        wa_run_status st = wc__receive_offer(a, msg, wc__slice_fuel(a), &resumed);
+        return resumed ? after_run(a, st) : WR_OK;
+    }
     if (!a->suspended) return after_run(a, wa_instance_resume(a->inst, wc__slice_fuel(a)));
     if ((msg->kind == WR_MSG_REPLY || msg->kind == WR_MSG_TIMEOUT) && msg->corr == a->pending_corr) {
         a->suspended = false;

@@ -74,6 +74,10 @@ typedef struct wc_actor {
     wb_buf *msg_payload;   /* owner: one reference (NULL when empty) */
     wb_buf *msg_topic;     /* owner: one reference (PUBLISH) */
     wc_codec invoke_codec; /* results are encoded like the arguments */
+    /* A receive() the guest waits in: the next message, or the timer. */
+    bool receiving;
+    uint32_t recv_dst, recv_cap, recv_sender;
+    uint64_t recv_seq, recv_timer;
     /* The host request() the guest waits in. */
     uint64_t pending_corr;
     uint32_t pending_out, pending_cap;
@@ -128,6 +132,9 @@ wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err);
 wb_status wc__wasi_link(wa_linker *l, wb_error *err);
 /* Resumes a call suspended in request() with the reply or timeout message. */
 wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
+/* A message for a call suspended in receive(): resumes it (*resumed) with
+ * the message or the timeout, or answers/ignores what receive does not take. */
+wa_run_status wc__receive_offer(wc_actor *a, const wr_msg *msg, uint64_t fuel, bool *resumed);
 
 /* Encodes an error reply payload: i32 LE code, then the reason text. */
 wb_buf *wc__error_payload(int32_t code, const char *reason);

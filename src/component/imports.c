@@ -193,6 +193,64 @@ wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel) 
     return wa_instance_resume_host(a->inst, &v, 1, fuel);
 }
 
+static wa_host_status imp_receive(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    int32_t timeout_ms = args[0].of.i32;
+    uint32_t dst = u32(args[1]), cap = u32(args[2]), sender = u32(args[3]);
+    int32_t code = a->no_suspend ? WC_STATE : WC_OK;
+    if (code == WC_OK && (!wa_instance_mem_ptr(inst, dst, cap) || !wa_instance_mem_ptr(inst, sender, 8)))
+        code = WC_INVALID;
+    if (code == WC_OK) {
+        uint64_t ms = timeout_ms > 0 ? (uint64_t)timeout_ms : DEFAULT_REQUEST_TIMEOUT_MS;
+        uint64_t seq = ++a->recv_seq;
+        wb_error err;
+        wr_id self = wr_ctx_self(a->ctx);
+        code = wc_code_from_status(wr_send_after(wr_ctx_system(a->ctx), self, self, ms * 1000000ull,
+                                                 WC_TAG_RECV_TIMEOUT, &seq, sizeof seq, &a->recv_timer, &err));
+    }
+    if (code != WC_OK) {
+        res[0] = wa_i32(code);
+        return WA_HOST_OK;
+    }
+    a->receiving = true;
+    a->recv_dst = dst;
+    a->recv_cap = cap;
+    a->recv_sender = sender;
+    return WA_HOST_SUSPEND;
+}
+
+wa_run_status wc__receive_offer(wc_actor *a, const wr_msg *msg, uint64_t fuel, bool *resumed) {
+    *resumed = false;
+    size_t len = 0;
+    const uint8_t *b = wr_msg_bytes(msg, &len);
+    int32_t r;
+    if (msg->kind == WR_MSG_USER && msg->tag == WC_TAG_RECV_TIMEOUT) {
+        uint64_t seq = 0;
+        if (len == sizeof seq) memcpy(&seq, b, sizeof seq);
+        if (seq != a->recv_seq) return WA_RUN_SUSPENDED; /* an old timer */
+        r = WC_TIMEOUT;
+    } else if ((msg->kind == WR_MSG_USER && msg->tag == WC_TAG_MESSAGE) || msg->kind == WR_MSG_PUBLISH) {
+        wr_timer_cancel(wr_ctx_system(a->ctx), a->recv_timer);
+        size_t n = len < a->recv_cap ? len : a->recv_cap;
+        if (n) wa_instance_mem_write(a->inst, a->recv_dst, b, n);
+        int64_t from = (int64_t)msg->from;
+        wa_instance_mem_write(a->inst, a->recv_sender, &from, sizeof from); /* wasm is little-endian */
+        r = len > INT32_MAX ? WC_TOO_LARGE : (int32_t)len;
+    } else {
+        if (msg->kind == WR_MSG_REQUEST) { /* cannot be answered from inside receive() */
+            wb_buf *e = wc__error_payload(WC_STATE, "component is waiting in receive()");
+            wb_error err;
+            if (e) wr_ctx_reply(a->ctx, msg, WC_REPLY_ERROR, e->data, e->len, &err);
+            wb_buf_unref(e);
+        }
+        return WA_RUN_SUSPENDED;
+    }
+    a->receiving = false;
+    *resumed = true;
+    wa_value v = wa_i32(r);
+    return wa_instance_resume_host(a->inst, &v, 1, fuel);
+}
+
 static wa_host_status imp_reply(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
     wc_actor *a = actor_of(inst);
     uint32_t len = u32(args[2]);
@@ -294,6 +352,7 @@ static const struct {
     {"subscribe", imp_subscribe, 2, 1, {I32, I32}, {I32}},
     {"request", imp_request, 6, 1, {I64, I32, I32, I32, I32, I32}, {I32}},
     {"reply", imp_reply, 3, 1, {I64, I32, I32}, {I32}},
+    {"receive", imp_receive, 4, 1, {I32, I32, I32, I32}, {I32}},
     {"msg_read", imp_msg_read, 2, 1, {I32, I32}, {I32}},
     {"msg_topic", imp_msg_topic, 2, 1, {I32, I32}, {I32}},
     {"spawn", imp_spawn, 2, 1, {I32, I32}, {I64}},

@@ -373,6 +373,42 @@ static void concurrent_requests(void **state) {
     }
 }
 
+/* receive(): the next message, or the timeout; requests meanwhile get STATE. */
+typedef struct recv_call { wr_id to; char out[128]; } recv_call;
+
+static void *do_receive(void *arg) {
+    recv_call *r = arg;
+    ask(&T, r->to, "receive 5000", 10 * SEC, r->out, sizeof r->out);
+    return NULL;
+}
+
+static void receive_import(void **state) {
+    (void)state;
+    wr_id cl = spawn_ok(&T, "client", "client-recv");
+    char out[128];
+    uint64_t t0 = wb_now_ns();
+    assert_true(ask(&T, cl, "receive 100", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, "err -4");
+    assert_true(wb_now_ns() - t0 >= 100 * MS);
+    recv_call r = {.to = cl};
+    pthread_t th;
+    pthread_create(&th, NULL, do_receive, &r);
+    /* Wait until the request is in receive(): a second request is refused. */
+    for (int k = 0; k < 5000; k++) {
+        ask(&T, cl, "events", SEC, out, sizeof out);
+        if (strstr(out, "waiting in receive")) break;
+        wb_sleep_ns(MS);
+    }
+    assert_non_null(strstr(out, "error -10"));
+    wb_buf *p = wc_payload_new(WC_CODEC_RAW, "ping", 4);
+    wb_error err;
+    assert_int_equal(wc_send(T.host, cl, p->data, p->len, &err), WB_OK);
+    wb_buf_unref(p);
+    pthread_join(th, NULL);
+    assert_string_equal(r.out, "got ping");
+    assert_true(ask(&T, cl, "events", SEC, out, sizeof out)); /* back to normal */
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spawn_and_register),
@@ -384,6 +420,7 @@ int main(void) {
         cmocka_unit_test(health_answers),
         cmocka_unit_test(requests),
         cmocka_unit_test(concurrent_requests),
+        cmocka_unit_test(receive_import),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -7,7 +7,8 @@
  *   spawn COMPONENT           -> "ok ID" / "err N"
  *   events                    -> "N TOPIC" (events seen, last topic)
  *   raw HEXBYTES NAME         -> sends exactly those bytes (bad prefixes)
- *   sendn NAME N              -> sends a raw payload of N bytes in all */
+ *   sendn NAME N              -> sends a raw payload of N bytes in all
+ *   receive TIMEOUT           -> "got TEXT" (next message) or "err N" */
 #include "guest_util.h"
 
 static int32_t events;
@@ -36,6 +37,17 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
     guest_read(len);
     char *s = g_msg;
     char *cmd = guest_word(&s);
+    if (guest_starts(cmd, "receive")) {
+        static uint8_t in[512];
+        int64_t from = 0;
+        int32_t n = wactor_receive(guest_atoi(s), in, (int32_t)sizeof in, &from);
+        if (n < 0) return guest_status(sender, kind, corr, n) < 0;
+        char t[600];
+        int32_t k = 0;
+        guest_cat(t, &k, "got ");
+        for (int32_t i = 1; i < n && i < (int32_t)sizeof in; i++) t[k++] = (char)in[i];
+        return guest_answer(sender, kind, corr, t, k) < 0;
+    }
     if (guest_starts(cmd, "sendn")) {
         int64_t t = wactor_lookup_str(guest_word(&s));
         int32_t n = guest_atoi(s);
