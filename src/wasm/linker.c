@@ -104,7 +104,7 @@ wb_status wa_linker_define_func(wa_linker *l, const char *module, const char *na
         if (nparams) memcpy(f->owned_types, params, nparams * sizeof *params);
         if (nresults) memcpy(f->owned_types + nparams, results, nresults * sizeof *results);
     }
-    f->type = (wa_functype){nparams, nresults, f->owned_types, f->owned_types + nparams};
+    f->type = (wa_functype){nparams, nresults, f->owned_types, nt ? f->owned_types + nparams : NULL};
     f->sig_hash = wa__functype_hash(&f->type);
     f->host = fn;
     f->ud = ud;
