@@ -161,12 +161,13 @@ static const wr_actor_spec worker_spec = {.name = "worker", .init = worker_init,
 static const wr_actor_spec sink_spec = {.name = "sink", .init = sink_init, .handle = sink_handle,
                                         .state_size = sizeof(sink)};
 
-static const wr_backoff worker_backoff = {.kind = WR_BACKOFF_EXPONENTIAL, .base_ns = 20000000ull,
-                                          .max_ns = 500000000ull, .jitter_pct = 10,
-                                          .reset_ns = 1000000000ull};
+/* A macro, not a const object: C requires constant initializers (clang enforces it). */
+#define WORKER_BACKOFF                                                                    \
+    {.kind = WR_BACKOFF_EXPONENTIAL, .base_ns = 20000000ull, .max_ns = 500000000ull,      \
+     .jitter_pct = 10, .reset_ns = 1000000000ull}
 
 #define WORKER(i) {.name = "worker-" #i, .actor = &worker_spec, .arg = (void *)(uintptr_t)(i), \
-                   .restart = WR_PERMANENT, .shutdown_ns = 100000000ull, .backoff = worker_backoff}
+                   .restart = WR_PERMANENT, .shutdown_ns = 100000000ull, .backoff = WORKER_BACKOFF}
 static const wr_child_spec worker_children[] = {WORKER(0), WORKER(1), WORKER(2)};
 static const wr_sup_spec workers_sup = {.name = "workers", .strategy = WR_ONE_FOR_ONE, .intensity = 30,
                                         .period_ns = 5000000000ull, .children = worker_children,
