@@ -43,6 +43,14 @@ static void *ask_spinner(void *arg) {
     return NULL;
 }
 
+static long rss_kib(void) {
+    long pages = 0, rss = 0;
+    FILE *f = fopen("/proc/self/statm", "r");
+    if (f && fscanf(f, "%ld %ld", &pages, &rss) != 2) rss = 0;
+    if (f) fclose(f);
+    return rss * 4;
+}
+
 /* 14: thousands of components, each answers. Runs first: the shutdown test
  * stops the system. */
 static void many_components(void **state) {
@@ -53,6 +61,7 @@ static void many_components(void **state) {
     const int n = 10000;
 #endif
     wr_id *ids = calloc((size_t)n, sizeof *ids);
+    long rss0 = rss_kib();
     uint64_t t0 = wb_now_ns();
     for (int i = 0; i < n; i++) {
         char name[32];
@@ -67,8 +76,9 @@ static void many_components(void **state) {
             fail_msg("tiny-%d answered \"%s\"", i, out);
     }
     uint64_t t2 = wb_now_ns();
-    print_message("%d components: spawn+ready %.1f us each, request %.1f us each, modules %zu\n", n,
-                  (double)(t1 - t0) / n / 1e3, (double)(t2 - t1) / n / 1e3, wc_host_module_count(T.host));
+    print_message("%d components: spawn+ready %.1f us each, request %.1f us each, %.1f KiB RSS each "
+                  "(after one message), modules %zu\n", n, (double)(t1 - t0) / n / 1e3,
+                  (double)(t2 - t1) / n / 1e3, (double)(rss_kib() - rss0) / n, wc_host_module_count(T.host));
     assert_int_equal(wc_host_module_count(T.host), 3); /* one module per distinct binary */
     wr_system_stats st;
     wr_system_stats_get(T.sys, &st);
