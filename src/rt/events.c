@@ -51,6 +51,7 @@ wb_status wr_events_subscribe(wr_system *sys, wr_id observer, uint32_t mask, wb_
 }
 
 void wr_events_unsubscribe(wr_system *sys, wr_id observer) {
+    if (!sys) return;
     wr__events *e = sys->events;
     if (!atomic_load_explicit(&e->n, memory_order_relaxed)) return;
     pthread_mutex_lock(&e->lock);

@@ -475,7 +475,7 @@ wb_status wr_supervisor_start(wr_system *sys, const wr_sup_spec *spec, wr_id *ou
 }
 
 wr_id wr_supervisor_child(wr_system *sys, wr_id sup, const char *name) {
-    wr__sup *s = name ? sup_acquire(sys, sup) : NULL;
+    wr__sup *s = sys && name ? sup_acquire(sys, sup) : NULL;
     if (!s) return 0;
     sup_child *c = child_find(s, name);
     wr_id id = c && c->state == CH_RUNNING ? c->id : 0;
@@ -485,8 +485,9 @@ wr_id wr_supervisor_child(wr_system *sys, wr_id sup, const char *name) {
 
 wb_status wr_supervisor_history(wr_system *sys, wr_id sup, const char *name, wr_restart_entry *out,
                                 size_t max, size_t *n) {
+    if (!n || (max && !out)) return WB_INVALID_ARG;
     *n = 0;
-    wr__sup *s = name ? sup_acquire(sys, sup) : NULL;
+    wr__sup *s = sys && name ? sup_acquire(sys, sup) : NULL;
     if (!s) return WB_NOT_FOUND;
     sup_child *c = child_find(s, name);
     wb_status st = WB_NOT_FOUND;
@@ -501,7 +502,7 @@ wb_status wr_supervisor_history(wr_system *sys, wr_id sup, const char *name, wr_
 }
 
 wb_status wr_supervisor_start_child(wr_system *sys, wr_id sup, const wr_child_spec *child, wb_error *err) {
-    if (!child) return wb_error_set(err, WB_INVALID_ARG, "no child spec");
+    if (!sys || !child) return wb_error_set(err, WB_INVALID_ARG, "no child spec");
     wr__sup *s = sup_acquire(sys, sup);
     if (!s) return wb_error_set(err, WB_NOT_FOUND, "no supervisor %016llx", (unsigned long long)sup);
     wb_status st = child_append(sys, s, child, err);
@@ -522,7 +523,7 @@ wb_status wr_supervisor_start_child(wr_system *sys, wr_id sup, const wr_child_sp
 }
 
 wb_status wr_supervisor_terminate_child(wr_system *sys, wr_id sup, const char *name, wb_error *err) {
-    wr__sup *s = name ? sup_acquire(sys, sup) : NULL;
+    wr__sup *s = sys && name ? sup_acquire(sys, sup) : NULL;
     if (!s) return wb_error_set(err, WB_NOT_FOUND, "no supervisor %016llx", (unsigned long long)sup);
     sup_child *c = child_find(s, name);
     wb_status st = WB_OK;
@@ -540,7 +541,7 @@ wb_status wr_supervisor_terminate_child(wr_system *sys, wr_id sup, const char *n
 }
 
 wb_status wr_supervisor_delete_child(wr_system *sys, wr_id sup, const char *name, wb_error *err) {
-    wr__sup *s = name ? sup_acquire(sys, sup) : NULL;
+    wr__sup *s = sys && name ? sup_acquire(sys, sup) : NULL;
     if (!s) return wb_error_set(err, WB_NOT_FOUND, "no supervisor %016llx", (unsigned long long)sup);
     sup_child *c = child_find(s, name);
     wb_status st = WB_OK;

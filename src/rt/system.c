@@ -75,10 +75,11 @@ wb_status wr_system_new(const wr_config *cfg_in, wr_system **out, wb_error *err)
     return WB_OK;
 }
 
-bool wr_system_stopping(const wr_system *sys) { return atomic_load(&((wr_system *)sys)->stopping); }
-unsigned wr_system_workers(const wr_system *sys) { return sys->nworkers; }
+bool wr_system_stopping(const wr_system *sys) { return !sys || atomic_load(&((wr_system *)sys)->stopping); }
+unsigned wr_system_workers(const wr_system *sys) { return sys ? sys->nworkers : 0; }
 
 void wr_system_stats_get(wr_system *sys, wr_system_stats *out) {
+    if (!sys || !out) return;
     out->live_actors = atomic_load(&sys->live);
     out->spawned = atomic_load(&sys->spawned);
     out->exited = atomic_load(&sys->exited);

@@ -280,5 +280,6 @@ wb_status wr_send_after(wr_system *sys, wr_id from, wr_id to, uint64_t delay_ns,
 wb_status wr_send_interval(wr_system *sys, wr_id from, wr_id to, uint64_t period_ns, uint32_t tag,
                            const void *data, size_t len, uint64_t *timer, wb_error *err) {
     if (!period_ns) return wb_error_set(err, WB_INVALID_ARG, "interval needs a period");
+    if (period_ns < 1000000ull) period_ns = 1000000ull; /* the wheel's tick */
     return timer_start(sys, from, to, period_ns, period_ns, tag, data, len, timer, err);
 }

@@ -119,6 +119,18 @@ static void config_is_checked(void **state) {
     assert_int_equal(wr_spawn(sys, &small_state, NULL, &id, &err), WB_CLOSED);
     wr_system_free(sys);
     wr_system_free(NULL);
+    /* bad arguments are statuses, never crashes */
+    wr_system_stats ss;
+    wr_system_stats_get(NULL, &ss);
+    wr_events_unsubscribe(NULL, 1);
+    assert_int_equal(wr_supervisor_child(NULL, 1, "x"), 0);
+    size_t n;
+    assert_int_equal(wr_supervisor_history(NULL, 1, "x", NULL, 0, &n), WB_NOT_FOUND);
+    assert_int_equal(wr_supervisor_history(NULL, 1, "x", NULL, 0, NULL), WB_INVALID_ARG);
+    assert_int_equal(wr_send(NULL, 1, 0, NULL, 0, NULL), WB_INVALID_ARG);
+    assert_int_equal(wr_timer_cancel(NULL, 1), WB_INVALID_ARG);
+    assert_int_equal(wr_lookup(NULL, "x"), 0);
+    assert_false(wr_alive(NULL, 1));
 }
 
 static void event_stream(void **state) {
