@@ -177,9 +177,11 @@ static void bounded_mailbox(void **state) {
     define_guest(&T, "boxed", "crasher", &c);
     c.limits.mailbox_policy = WC_MAILBOX_DROP_NEWEST;
     define_guest(&T, "boxed-drop", "crasher", &c);
+    c.limits.mailbox_policy = WC_MAILBOX_DROP_OLDEST;
+    define_guest(&T, "boxed-old", "crasher", &c);
     wc_caps_close(&c);
-    const char *defs[] = {"boxed", "boxed-drop"};
-    for (int d = 0; d < 2; d++) {
+    const char *defs[] = {"boxed", "boxed-drop", "boxed-old"};
+    for (int d = 0; d < 3; d++) {
         char name[32];
         snprintf(name, sizeof name, "%s-1", defs[d]);
         wr_id id = spawn_ok(&T, defs[d], name);
@@ -204,9 +206,14 @@ static void bounded_mailbox(void **state) {
         if (d == 0) {
             assert_int_equal(ok, 2);
             assert_int_equal(full, 3);
-        } else {
+        } else if (d == 1) {
             assert_int_equal(ok, 5);
             assert_int_equal(st.drops, 3);
+        } else {
+            /* drop_oldest: accepted now, the oldest dropped when the owner runs
+             * (it spins until its fuel limit, then fails: drops are counted then). */
+            assert_int_equal(ok, 5);
+            assert_int_equal(full, 0);
         }
         wb_buf_unref(spin);
         wb_buf_unref(hi);

@@ -274,6 +274,26 @@ static void runaway_and_memory(void **state) {
     (void)spin2;
 }
 
+/* 6: the total fuel limit of an instance ends it too, with its category. */
+static void total_fuel_limit(void **state) {
+    (void)state;
+    wc_caps caps;
+    wc_caps_init(&caps);
+    caps.limits.fuel_total = 5000000;
+    define_guest(&T, "fuel-capped", "crasher", &caps);
+    wc_caps_close(&caps);
+    wr_id id = spawn_ok(&T, "fuel-capped", "capped");
+    char out[128];
+    assert_true(ask(&T, id, "hello", 5 * SEC, out, sizeof out)); /* small messages are fine */
+    assert_false(ask(&T, id, "spin", 30 * SEC, out, sizeof out));
+    for (int k = 0; k < 2000 && state_of(&T, "capped") != WC_STATE_FAILED; k++) wb_sleep_ns(MS);
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "capped", &info), WB_OK);
+    assert_int_equal(info.state, WC_STATE_FAILED);
+    assert_int_equal(info.fail, WC_FAIL_FUEL);
+    if (info.fuel_used < 4000000) fail_msg("fuel used %llu", (unsigned long long)info.fuel_used);
+}
+
 /* 9 (partly). HealthCheck answers. */
 static void health_answers(void **state) {
     (void)state;
@@ -417,6 +437,7 @@ int main(void) {
         cmocka_unit_test(counter_state),
         cmocka_unit_test(traps_fail_only_the_component),
         cmocka_unit_test(runaway_and_memory),
+        cmocka_unit_test(total_fuel_limit),
         cmocka_unit_test(health_answers),
         cmocka_unit_test(requests),
         cmocka_unit_test(concurrent_requests),
