@@ -85,10 +85,10 @@ for l in "${fuel_lines[@]}"; do echo "$l"; done
 echo
 echo "engine micro-benchmarks"
 row measure wactor "" "" target
-if read -r inew ifree < <("$W/bench_wasm_instantiate" "$W/one_page.wasm" 100000); then
+if read -r inew ifree < <("$W/bench_wasm_instantiate" "$W/one_page.wasm" 20000); then
   row "instantiate 1 page" "${inew} ns" "" "" "<=2000 ns $(verdict "$inew" 2000) (free: ${ifree} ns)"
 fi
-if read -r susp direct < <("$W/bench_wasm_suspend" "$W/suspend.wasm" 1000000); then
+if read -r susp direct < <("$W/bench_wasm_suspend" "$W/suspend.wasm" 500000); then
   row "suspend+resume" "${susp} ns" "" "" "<100 ns $(verdict "$susp" 99) (plain host call: ${direct} ns)"
 fi
 if read -r per beyond over < <("$W/bench_wasm_idle" "$W/one_page.wasm" 10000); then

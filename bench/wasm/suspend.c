@@ -3,7 +3,7 @@
 // (wa_instance_resume_host), against the same host call returning at once.
 //
 //   bench_wasm_suspend SUSPEND.wasm [N]
-// prints "suspend_resume_ns direct_host_call_ns" per call, best of 3.
+// prints "suspend_resume_ns direct_host_call_ns" per call, best of 5 each.
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,7 +54,7 @@ int main(int argc, char **argv) {
         wa_func *run = wa_instance_func(inst, "run");
         uint64_t best[2] = {UINT64_MAX, UINT64_MAX};
         rc = run ? 0 : 1;
-        for (int r = 0; r < 6 && rc == 0; r++) {
+        for (int r = 0; r < 10 && rc == 0; r++) {
             suspend = (r & 1) == 0; /* alternate the two modes */
             uint64_t ns = round_run(inst, run, n);
             if (ns == 0) rc = 1;
