@@ -182,6 +182,7 @@ struct wr_ctx {
     wr__actor *a;
     const wr_msg *msg;
     bool exiting;
+    bool defer_ack; /* init: the actor acknowledges its start itself (supervisors) */
     uint8_t exit_kind;
     uint64_t bp_target; /* parked on this target's full mailbox */
     char exit_text[200];

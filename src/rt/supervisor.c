@@ -260,7 +260,20 @@ static void batch_next(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
         if (o->state == CH_PENDING && !c) c = o;
     }
     if (!c) {
-        if (batch == 1) s->started = true;
+        if (batch == 1 && !s->started) {
+            s->started = true;
+            /* A nested supervisor is started once all its children are. */
+            if (s->parent) {
+                wr_msg *k = wr__msg_new(sys);
+                if (k) {
+                    k->from = s->self;
+                    k->to = s->parent;
+                    k->tag = WR__TAG_STARTED;
+                    k->flags_ = WR__MF_NOWAIT | WR__MF_NO_EVENT;
+                    wr__deliver(sys, NULL, k, NULL);
+                }
+            }
+        }
         return;
     }
     wb_error err;
@@ -368,6 +381,7 @@ static wb_status sup_init(wr_ctx *ctx, void *arg) {
     wr_system *sys = ctx->sys;
     *(wr__sup **)wr_ctx_state(ctx) = s;
     s->self = wr_ctx_self(ctx);
+    ctx->defer_ack = true; /* batch_next acks once the initial batch is up */
     wr_ctx_trap_exit(ctx, true);
     sup_entry *e = wb_alloc(&sys->alloc, sizeof *e, WB_TAG_GENERIC);
     if (!e) {

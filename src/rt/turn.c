@@ -30,6 +30,7 @@ static inline void ctx_init(wr_ctx *ctx, wr__worker *w, wr__actor *a, const wr_m
     ctx->a = a;
     ctx->msg = m;
     ctx->exiting = false;
+    ctx->defer_ack = false;
     ctx->exit_kind = 0;
     ctx->bp_target = 0;
     ctx->exit_text[0] = '\0';
@@ -151,7 +152,7 @@ static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
             wr_ctx_exit(&ctx, WR_EXIT_ERROR, text);
         }
     }
-    if (ack && !ctx.exiting) {
+    if (ack && !ctx.exiting && !ctx.defer_ack) {
         wr_msg *k = wr__msg_new(sys);
         if (k) {
             k->from = a->self;

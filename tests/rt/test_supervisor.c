@@ -384,6 +384,31 @@ static void immediate_restart_reuses_name(void **state) {
     wr_system_free(sys);
 }
 
+/* A nested supervisor counts as started when its children are: the sibling
+ * after it starts only then. */
+static void nested_start_order(void **state) {
+    (void)state;
+    for (int round = 0; round < 5; round++) {
+        wr_system *sys = test_system(2);
+        log_reset();
+        static const wr_child_spec inner_kids[] = {CHILD("a", WR_PERMANENT), CHILD("b", WR_PERMANENT)};
+        static const wr_sup_spec inner = {.name = "inner", .intensity = 3, .period_ns = 5000 * MS,
+                                          .children = inner_kids, .nchildren = 2};
+        const wr_child_spec kids[] = {{.name = "inner", .sup = &inner, .restart = WR_PERMANENT,
+                                       .shutdown_ns = 100 * MS},
+                                      CHILD("c", WR_PERMANENT)};
+        wr_sup_spec spec = {.name = "outer", .intensity = 3, .period_ns = 5000 * MS, .children = kids,
+                            .nchildren = 2};
+        wr_id sup;
+        assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+        /* wr_supervisor_start returned: the whole tree is up */
+        assert_true(init_pos("a", 0) < init_pos("b", 0));
+        assert_true(init_pos("b", 0) < init_pos("c", 0));
+        assert_true(init_pos("c", 0) != SIZE_MAX);
+        wr_system_free(sys);
+    }
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_for_one),
@@ -396,6 +421,7 @@ int main(void) {
         cmocka_unit_test(dynamic_children_and_kill_after_timeout),
         cmocka_unit_test(restart_events),
         cmocka_unit_test(immediate_restart_reuses_name),
+        cmocka_unit_test(nested_start_order),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
