@@ -234,6 +234,9 @@ static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
     if (st == WB_OK && len > a->comp->def->caps.limits.max_payload)
         st = wb_error_set(&err, WB_LIMIT, "payload of %zu bytes over the limit", len);
     if (st != WB_OK) { /* refused before the guest sees it */
+        if (!a->msg_request)
+            wc__event(a->comp->host, WC_EV_ERROR_REPLY, a->comp, wr_ctx_self(a->ctx),
+                      "message refused: %s", err.msg);
         wc__reply(a, false, wc_code_from_status(st), NULL, 0, err.msg);
         message_clear(a);
         return WR_OK;

@@ -206,6 +206,18 @@ static wb_status abi_check(wc_def *d, wb_error *err) {
     static const wa_valtype hm_params[] = {WA_I64, WA_I32, WA_I64, WA_I32};
     static const wa_valtype i32[] = {WA_I32};
     const wa_module *m = d->module;
+    /* Imports: only the ABI's (checked now, so a bad module is refused at
+     * definition, not at every spawn) and WASI. */
+    for (uint32_t i = 0; i < wa_module_import_count(m); i++) {
+        wa_import_info im = wa_module_import(m, i);
+        if (!strcmp(im.module.str, "wasi_snapshot_preview1")) {
+            d->needs_wasi = true;
+        } else if (strcmp(im.module.str, "wactor") || im.kind != WA_EXTERN_FUNC ||
+                   !wc__import_known(im.name.str, &im.func)) {
+            return wb_error_set(err, WB_UNLINKABLE, "component \"%s\": unknown import %s.%s (or wrong type)",
+                                d->name, im.module.str, im.name.str);
+        }
+    }
     if (!has_memory_export(m))
         return wb_error_set(err, WB_UNLINKABLE, "component \"%s\": no exported memory \"memory\"", d->name);
     int hm = export_check(m, "handle_message", hm_params, 4, i32, 1);
@@ -220,8 +232,6 @@ static wb_status abi_check(wc_def *d, wb_error *err) {
     const char *bad = init < 0 ? "init() -> i32" : health < 0 ? "health() -> i32"
                     : cleanup < 0 ? "cleanup()" : initialize < 0 ? "_initialize()" : NULL;
     if (bad) return wb_error_set(err, WB_UNLINKABLE, "component \"%s\": export must be %s", d->name, bad);
-    for (uint32_t i = 0; i < wa_module_import_count(m); i++)
-        if (!strcmp(wa_module_import(m, i).module.str, "wasi_snapshot_preview1")) d->needs_wasi = true;
     d->has_init = init > 0;
     d->has_health = health > 0;
     d->has_cleanup = cleanup > 0;

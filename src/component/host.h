@@ -127,6 +127,8 @@ uint64_t wc__slice_fuel(const wc_actor *a);
 
 /* imports.c */
 wb_status wc__imports_define(wa_linker *l, wb_error *err);
+/* Is wactor.<name> an import of this ABI, with this type? */
+bool wc__import_known(const char *name, const wa_functype *ft);
 /* wasi.c: the WASI context of an incarnation from its capabilities. */
 wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err);
 wb_status wc__wasi_link(wa_linker *l, wb_error *err);

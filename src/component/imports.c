@@ -363,6 +363,19 @@ static const struct {
 #undef I32
 #undef I64
 
+bool wc__import_known(const char *name, const wa_functype *ft) {
+    for (size_t i = 0; i < WB_ARRAY_LEN(imports); i++) {
+        if (strcmp(imports[i].name, name)) continue;
+        if (ft->nparams != imports[i].np || ft->nresults != imports[i].nr) return false;
+        for (uint32_t k = 0; k < ft->nparams; k++)
+            if (ft->params[k] != imports[i].params[k]) return false;
+        for (uint32_t k = 0; k < ft->nresults; k++)
+            if (ft->results[k] != imports[i].results[k]) return false;
+        return true;
+    }
+    return false;
+}
+
 wb_status wc__imports_define(wa_linker *l, wb_error *err) {
     for (size_t i = 0; i < WB_ARRAY_LEN(imports); i++) {
         wb_status st = wa_linker_define_func(l, "wactor", imports[i].name, imports[i].params,

@@ -134,6 +134,18 @@ static void codec_checks(void **state) {
     assert_int_equal(wc_send(T.host, cl, bad, 3, &err), WB_DECODE);
     const uint8_t unknown[] = {0x70};
     assert_int_equal(wc_send(T.host, cl, unknown, 1, &err), WB_UNSUPPORTED);
+    /* Past the host's checks (a native sender): refused at the receiver,
+     * which goes on. */
+    wc_info before_info;
+    wc_info_get(T.host, "client-4", &before_info);
+    assert_int_equal(wr_send(T.sys, cl, WC_TAG_MESSAGE, unknown, 1, &err), WB_OK);
+    for (int k = 0; k < 2000 && wc_host_count_events(T.host, WC_EV_ERROR_REPLY, "client-4") < 1; k++)
+        wb_sleep_ns(MS);
+    assert_int_equal(wc_host_count_events(T.host, WC_EV_ERROR_REPLY, "client-4"), 1);
+    expect(cl, "events", "0 ");
+    wc_info after_info;
+    wc_info_get(T.host, "client-4", &after_info);
+    assert_int_equal(after_info.messages, before_info.messages + 1); /* only "events" */
 }
 
 /* 11: pub/sub by pattern; order per publisher; a dead subscriber does not

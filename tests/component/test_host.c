@@ -51,6 +51,15 @@ static void spawn_and_register(void **state) {
     assert_int_equal(wc_spawn(T.host, "nh", "nh-1", &id2, &err), WB_NOT_FOUND);
     assert_int_equal(wr_lookup(T.sys, "nh-1"), 0);
     assert_int_equal(wc_host_define_file(T.host, "echo", path, NULL, &err), WB_EXISTS);
+    /* An import the ABI does not have: refused at definition. */
+    const uint8_t bad_import[] = {
+        0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00,       /* header */
+        0x01, 0x04, 0x01, 0x60, 0x00, 0x00,                   /* type: () -> () */
+        0x02, 0x0f, 0x01, 0x06, 'w', 'a', 'c', 't', 'o', 'r', /* import wactor.nuke */
+        0x04, 'n', 'u', 'k', 'e', 0x00, 0x00};
+    assert_int_equal(wc_host_define(T.host, "bad-import", bad_import, sizeof bad_import, NULL, &err),
+                     WB_UNLINKABLE);
+    assert_non_null(strstr(err.msg, "wactor.nuke"));
     /* The same bytes under another definition share the cached module. */
     size_t before = wc_host_module_count(T.host);
     define_guest(&T, "echo-again", "echo", NULL);
