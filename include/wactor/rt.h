@@ -295,8 +295,10 @@ typedef struct wr_restart_entry {
 } wr_restart_entry;
 
 /* Starts the tree. Children start in order, each once the previous one's init
- * returned (restarts too); called from outside the workers it returns when
- * all have started. A child whose init fails is restarted like a crash. */
+ * returned (a nested supervisor: once all its children started), restarts
+ * too; called from outside the workers it returns when all have started. A
+ * child whose init fails is restarted like a crash. Sending the supervisor a
+ * non-normal exit signal stops it and its children. */
 wb_status wr_supervisor_start(wr_system *sys, const wr_sup_spec *spec, wr_id *out, wb_error *err);
 /* Current id of a child (0 while it is down or restarting). */
 wr_id wr_supervisor_child(wr_system *sys, wr_id sup, const char *name);

@@ -93,6 +93,7 @@ void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uin
         if (a && atomic_load(&a->capacity) &&
             atomic_load(&a->count) >= (int64_t)atomic_load(&a->capacity)) {
             atomic_fetch_add(&a->drops, 1);
+            atomic_fetch_add_explicit(&sys->drops, 1, memory_order_relaxed);
             wr__msg_free(sys, m);
             continue;
         }
