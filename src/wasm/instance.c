@@ -363,9 +363,12 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
         inst->stack_slots = (uint32_t)n;
     }
     if (inst->frames_cap == 0) {
-        inst->frames = wb_alloc(A(inst), 16 * sizeof *inst->frames, WB_TAG_STACK);
+        /* the call stack array never exceeds max_call_depth (interp.c relies on it) */
+        uint32_t n = inst->limits.max_call_depth < 16 ? inst->limits.max_call_depth : 16;
+        if (n == 0) n = 1;
+        inst->frames = wb_alloc(A(inst), n * sizeof *inst->frames, WB_TAG_STACK);
         if (!inst->frames) return call_error(inst, "out of memory for call frames");
-        inst->frames_cap = 16;
+        inst->frames_cap = n;
     }
     for (uint32_t i = 0; i < nargs; i++) inst->stack[i] = wa__value_to_slot(args[i]);
     inst->trap.kind = WA_TRAP_NONE;

@@ -85,9 +85,13 @@ static bool stack_reserve(wa_instance *inst, size_t need) {
     return true;
 }
 
-static bool frames_reserve(wa_instance *inst) {
-    if (inst->nframes < inst->frames_cap) return true;
+/* Room for one more frame. The array never grows past max_call_depth, so a
+ * call whose frame fits needs no separate depth check. */
+static bool frames_grow(wa_instance *inst) {
+    uint32_t max = inst->limits.max_call_depth;
+    if (inst->nframes >= max) return false;
     uint32_t n = inst->frames_cap ? inst->frames_cap * 2 : 16;
+    if (n > max) n = max;
     wa_frame *f = wb_realloc(&inst->engine->alloc, inst->frames, (size_t)inst->frames_cap * sizeof *f,
                              (size_t)n * sizeof *f, WB_TAG_STACK);
     if (!f) return false;
@@ -659,8 +663,7 @@ call_func:
     DISPATCH();
 
 enter:
-    if (top->nframes >= top->limits.max_call_depth) { tk = WA_TRAP_CALL_STACK; goto trap; }
-    if (!frames_reserve(top)) { tk = WA_TRAP_CALL_STACK; goto trap; }
+    if (top->nframes >= top->frames_cap && !frames_grow(top)) { tk = WA_TRAP_CALL_STACK; goto trap; }
     {
         size_t base = (size_t)(fp - stack) + args;
         if (base + ccode->frame_slots > top->stack_slots) {
