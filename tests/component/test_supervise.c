@@ -99,6 +99,29 @@ static void restart_starts_clean(void **state) {
     assert_int_equal(h[0].reason, WR_EXIT_KILLED);
 }
 
+/* 6: a component stuck in an endless loop can be killed, and is restarted. */
+static void kill_runaway(void **state) {
+    (void)state;
+    wr_child_spec kids[] = {child("crasher", "sv-runaway", WC_RESTART_PERMANENT, 0)};
+    wr_sup_spec s = {.name = "sv6", .strategy = WR_ONE_FOR_ONE, .intensity = 5,
+                     .period_ns = 10 * SEC, .children = kids, .nchildren = 1};
+    wr_id sup = start_sup(&s);
+    wr_id id = wr_supervisor_child(T.sys, sup, "sv-runaway");
+    wb_buf *p = wc_payload_new(WC_CODEC_RAW, "spin", 4);
+    wb_error err;
+    assert_int_equal(wc_send(T.host, id, p->data, p->len, &err), WB_OK);
+    wb_buf_unref(p);
+    wb_sleep_ns(30 * MS); /* spinning now, in fuel slices */
+    assert_int_equal(wr_exit(T.sys, 0, id, WR_EXIT_KILLED, NULL, &err), WB_OK);
+    wr_id id2 = restarted(sup, "sv-runaway", id);
+    char out[64];
+    assert_true(ask(&T, id2, "hello", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, "ok");
+    wc_info info;
+    wc_info_get(T.host, "sv-runaway", &info);
+    assert_int_equal(info.fail, WC_FAIL_KILLED);
+}
+
 /* 5: every trap kind restarts a permanent component. */
 static void traps_restart(void **state) {
     (void)state;
@@ -271,6 +294,7 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(restart_starts_clean),
         cmocka_unit_test(traps_restart),
+        cmocka_unit_test(kill_runaway),
         cmocka_unit_test(restart_policies),
         cmocka_unit_test(backoff_and_intensity),
         cmocka_unit_test(spaced_crashes_do_not_trip),
