@@ -991,11 +991,11 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     out->words = wb_alloc(c->a, (size_t)c->len * sizeof *c->code, WB_TAG_MODULE);
     if (!out->words) return wb_error_set(err, WB_NOMEM, "out of memory");
     memcpy(out->words, c->code, (size_t)c->len * sizeof *c->code);
+    out->nwords = c->len; /* set now: a failure below frees words by this size */
     out->offsets = c->noffs ? wb_alloc(c->a, c->noffs, WB_TAG_MODULE) : NULL;
     if (c->noffs && !out->offsets) return wb_error_set(err, WB_NOMEM, "out of memory");
     if (c->noffs) memcpy(out->offsets, c->offs, c->noffs);
     out->noffsets = c->noffs;
-    out->nwords = c->len;
     out->func_index = def + m->nfunc_imports;
     out->type_index = fd->type_index;
     out->nparams = t->nparams;
