@@ -8,7 +8,9 @@
  *   events                    -> "N TOPIC" (events seen, last topic)
  *   raw HEXBYTES NAME         -> sends exactly those bytes (bad prefixes)
  *   sendn NAME N              -> sends a raw payload of N bytes in all
- *   receive TIMEOUT           -> "got TEXT" (next message) or "err N" */
+ *   receive TIMEOUT           -> "got TEXT" (next message) or "err N"
+ *   seen                      -> the bodies of the events seen, comma-separated
+ *   crashon TEXT              -> "ok 0"; an event whose body is TEXT then traps */
 #include "guest_util.h"
 
 static int32_t events;
@@ -24,16 +26,26 @@ static int32_t hexval(char c) {
     return c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }
 
-static int32_t on_event(void) {
+static char seen[2048];
+static int32_t seen_len;
+static char crash_on[64];
+
+static int32_t on_event(int32_t len) {
     events++;
     int32_t n = wactor_msg_topic(last_topic, (int32_t)sizeof last_topic - 1);
     last_topic[n < 0 ? 0 : n] = 0;
+    guest_read(len);
+    if (crash_on[0] && !__builtin_strcmp(g_msg, crash_on)) __builtin_trap();
+    if (seen_len + g_msg_len + 1 < (int32_t)sizeof seen) {
+        if (seen_len) seen[seen_len++] = ',';
+        for (int32_t i = 0; i < g_msg_len; i++) seen[seen_len++] = g_msg[i];
+    }
     return 0;
 }
 
 WACTOR_EXPORT("handle_message")
 int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) {
-    if (kind == WACTOR_KIND_EVENT) return on_event();
+    if (kind == WACTOR_KIND_EVENT) return on_event(len);
     guest_read(len);
     char *s = g_msg;
     char *cmd = guest_word(&s);
@@ -87,6 +99,13 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         guest_cat(t, &n, " ");
         guest_cat(t, &n, last_topic);
         return guest_answer(sender, kind, corr, t, n) < 0;
+    }
+    if (guest_starts(cmd, "seen")) return guest_answer(sender, kind, corr, seen, seen_len) < 0;
+    if (guest_starts(cmd, "crashon")) {
+        int32_t i = 0;
+        for (; s[i] && i < (int32_t)sizeof crash_on - 1; i++) crash_on[i] = s[i];
+        crash_on[i] = 0;
+        return guest_status(sender, kind, corr, 0) < 0;
     }
     if (guest_starts(cmd, "raw")) {
         char *hex = guest_word(&s);

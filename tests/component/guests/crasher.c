@@ -2,7 +2,9 @@
 /* Test guest: fails on command. "unreachable", "div0", "oob", "stack" trap;
  * "spin" never returns; "grow N" grows memory by N pages at a time until the
  * limit stops it and answers the pages it got; "bomb" does the same and then
- * aborts as a failed malloc would; anything else is answered "ok". */
+ * aborts as a failed malloc would; "busy MS" keeps its worker busy (in fuel
+ * slices) for MS milliseconds, then answers "done MS"; anything else is answered
+ * "ok". */
 #include "guest_util.h"
 
 static volatile int32_t zero;
@@ -26,6 +28,15 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
     if (guest_starts(g_msg, "oob")) return *(volatile int32_t *)(uintptr_t)0xfffffff0u;
     if (guest_starts(g_msg, "stack")) return deep(0);
     if (guest_starts(g_msg, "spin")) spin();
+    if (guest_starts(g_msg, "busy")) {
+        int64_t until = wactor_now_ns() + (int64_t)guest_atoi(g_msg + 5) * 1000000;
+        while (wactor_now_ns() < until) sink++;
+        char t[32];
+        int32_t n = 0;
+        guest_cat(t, &n, "done ");
+        guest_itoa(t, &n, guest_atoi(g_msg + 5));
+        return guest_answer(sender, kind, corr, t, n) < 0;
+    }
     if (guest_starts(g_msg, "grow") || guest_starts(g_msg, "bomb")) {
         int32_t step = guest_atoi(g_msg + 5);
         if (step <= 0) step = 1;
