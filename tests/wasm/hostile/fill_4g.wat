@@ -1,0 +1,6 @@
+;; memory.fill with a 4 GiB length: out of bounds trap, nothing written.
+;; expect: exit 134, stderr "wasm trap: out of bounds memory access"
+(module
+  (memory 1)
+  (func (export "_start")
+    (memory.fill (i32.const 0) (i32.const 1) (i32.const -1))))
