@@ -225,7 +225,7 @@ static void collect(wr_system *sys, id_set *s, const topic_node *n) {
         s->v = v;
         s->cap = nc;
     }
-    memcpy(s->v + s->n, n->subs, n->nsubs * sizeof *n->subs);
+    if (n->nsubs) memcpy(s->v + s->n, n->subs, n->nsubs * sizeof *n->subs); /* subs may be NULL */
     s->n += n->nsubs;
 }
 
