@@ -9,6 +9,7 @@
  *   raw HEXBYTES NAME         -> sends exactly those bytes (bad prefixes)
  *   sendn NAME N              -> sends a raw payload of N bytes in all
  *   receive TIMEOUT           -> "got TEXT" (next message) or "err N"
+ *   publishn TOPIC PREFIX N   -> publishes PREFIX0 .. PREFIX<N-1>; "ok 0" / "err N"
  *   seen                      -> the bodies of the events seen, comma-separated
  *   crashon TEXT              -> "ok 0"; an event whose body is TEXT then traps */
 #include "guest_util.h"
@@ -82,6 +83,20 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         if (r < 0) return guest_status(sender, kind, corr, r) < 0;
         if (kind == WACTOR_KIND_REQUEST) return wactor_reply(corr, rep, r) < 0;
         return wactor_send(sender, rep, r) < 0;
+    }
+    if (guest_starts(cmd, "publishn")) {
+        char *topic = guest_word(&s);
+        char *prefix = guest_word(&s);
+        int32_t count = guest_atoi(s), r = 0;
+        for (int32_t i = 0; i < count && r == 0; i++) {
+            char body[80];
+            int32_t k = 0;
+            guest_cat(body, &k, prefix);
+            guest_itoa(body, &k, i);
+            int32_t n = wactor_encode(WACTOR_CODEC_RAW, body, k, buf, (int32_t)sizeof buf);
+            r = wactor_publish(topic, wactor_strlen_(topic), buf, n);
+        }
+        return guest_status(sender, kind, corr, r) < 0;
     }
     if (guest_starts(cmd, "publish")) {
         char *topic = guest_word(&s);
