@@ -231,6 +231,136 @@ static void spaced_crashes_do_not_trip(void **state) {
     assert_true(wr_alive(T.sys, sup));
 }
 
+/* 7: delays base*2^n with jitter and a cap, as the restart history shows. */
+static void backoff_jitter_and_cap(void **state) {
+    (void)state;
+    wc_child_opts o = {0};
+    o.restart = WC_RESTART_PERMANENT;
+    o.backoff = (wc_backoff){.initial_ms = 40, .max_ms = 200, .multiplier = 2, .jitter = 0.25};
+    wr_child_spec kids[1];
+    wb_error err;
+    if (wc_child_spec(T.host, "crasher", "sv-jitter", &o, &kids[0], &err) != WB_OK) fail_msg("%s", err.msg);
+    wr_sup_spec s = {.name = "sv7", .strategy = WR_ONE_FOR_ONE, .intensity = 10,
+                     .period_ns = 30 * SEC, .children = kids, .nchildren = 1};
+    wr_id sup = start_sup(&s);
+    wr_id prev = wr_supervisor_child(T.sys, sup, "sv-jitter");
+    enum { N = 6 };
+    for (int i = 0; i < N; i++) {
+        crash("sv-jitter", "unreachable");
+        prev = restarted(sup, "sv-jitter", prev);
+    }
+    wr_restart_entry h[8];
+    size_t n = 0;
+    assert_int_equal(wr_supervisor_history(T.sys, sup, "sv-jitter", h, 8, &n), WB_OK);
+    assert_int_equal(n, N);
+    int off_nominal = 0;
+    for (int i = 0; i < N; i++) {
+        uint64_t nominal = (40 * MS) << i;
+        if (nominal > 200 * MS) nominal = 200 * MS;
+        uint64_t lo = nominal - nominal / 4, hi = nominal + nominal / 4;
+        if (hi > 200 * MS) hi = 200 * MS; /* the cap holds with jitter too */
+        if (h[i].delay_ns < lo || h[i].delay_ns > hi)
+            fail_msg("restart %d: delay %.1f ms outside [%.1f, %.1f]", i, (double)h[i].delay_ns / 1e6,
+                     (double)lo / 1e6, (double)hi / 1e6);
+        off_nominal += h[i].delay_ns != nominal;
+        assert_int_equal(h[i].reason, WR_EXIT_ERROR);
+        if (i) assert_true(h[i].time_ns > h[i - 1].time_ns);
+    }
+    assert_true(off_nominal > 0); /* jitter is applied (six draws all exact: ~never) */
+}
+
+/* 7: intensity exceeded in a nested supervisor: it exits with the reason, its
+ * parent restarts it (escalation), and the component comes back clean. */
+static void intensity_escalates(void **state) {
+    (void)state;
+    wr_child_spec inner_kids[] = {child("counter", "esc-counter", WC_RESTART_PERMANENT, 0)};
+    wr_sup_spec inner = {.name = "esc-inner", .strategy = WR_ONE_FOR_ONE, .intensity = 2,
+                         .period_ns = 30 * SEC, .children = inner_kids, .nchildren = 1};
+    wr_child_spec top_kids[] = {{.name = "esc-inner", .sup = &inner, .restart = WR_PERMANENT,
+                                 .shutdown_ns = 5 * SEC}};
+    wr_sup_spec top = {.name = "esc-top", .strategy = WR_ONE_FOR_ONE, .intensity = 5,
+                       .period_ns = 30 * SEC, .children = top_kids, .nchildren = 1};
+    wr_id sup = 0;
+    wb_error err;
+    if (wr_supervisor_start(T.sys, &top, &sup, &err) != WB_OK) fail_msg("%s", err.msg);
+    wr_id in1 = wr_supervisor_child(T.sys, sup, "esc-inner");
+    assert_true(in1 != 0);
+    wr_id id = wait_ready(&T, "esc-counter");
+    char out[64];
+    assert_true(ask(&T, id, "tick", 5 * SEC, out, sizeof out));
+    for (int i = 0; i < 2; i++) { /* within the intensity: restarted by esc-inner */
+        assert_int_equal(wr_exit(T.sys, 0, id, WR_EXIT_KILLED, "test", &err), WB_OK);
+        id = restarted(in1, "esc-counter", id);
+    }
+    assert_true(wr_alive(T.sys, in1));
+    wr_restart_entry h[4];
+    size_t n = 0;
+    assert_int_equal(wr_supervisor_history(T.sys, in1, "esc-counter", h, 4, &n), WB_OK);
+    assert_int_equal(n, 2);
+    /* The third crash in the window is one too many for esc-inner. */
+    assert_int_equal(wr_exit(T.sys, 0, id, WR_EXIT_KILLED, "test", &err), WB_OK);
+    for (int k = 0; k < 5000 && wr_alive(T.sys, in1); k++) wb_sleep_ns(MS);
+    assert_false(wr_alive(T.sys, in1));
+    assert_int_equal(wr_supervisor_history(T.sys, sup, "esc-inner", h, 4, &n), WB_OK);
+    for (int k = 0; k < 5000 && n < 1; k++) {
+        wb_sleep_ns(MS);
+        wr_supervisor_history(T.sys, sup, "esc-inner", h, 4, &n);
+    }
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].reason, WR_EXIT_ERROR); /* it failed, it did not stop normally */
+    assert_int_equal(h[0].old_id, in1);
+    wr_id id2 = restarted(sup, "esc-counter", id);
+    assert_true(ask(&T, id2, "tick", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, "ok 1"); /* a clean instance */
+    assert_true(wr_alive(T.sys, sup));
+    wc_info info;
+    wc_info_get(T.host, "esc-counter", &info);
+    assert_int_equal(info.incarnations, 4);
+}
+
+/* 8: all six cases: permanent, transient, temporary after a normal stop
+ * (the Shutdown message: cleanup, then exit) and after a crash (a trap). */
+static void restart_policy_matrix(void **state) {
+    (void)state;
+    const wc_restart pol[] = {WC_RESTART_PERMANENT, WC_RESTART_TRANSIENT, WC_RESTART_TEMPORARY};
+    const char *pname[] = {"perm", "trans", "temp"};
+    char names[6][32];
+    wr_child_spec kids[6];
+    for (int p = 0; p < 3; p++)
+        for (int crash_it = 0; crash_it < 2; crash_it++) {
+            int i = p * 2 + crash_it;
+            snprintf(names[i], sizeof names[i], "pm-%s-%s", pname[p], crash_it ? "crash" : "stop");
+            kids[i] = child("crasher", names[i], pol[p], 0);
+        }
+    wr_sup_spec s = {.name = "sv8", .strategy = WR_ONE_FOR_ONE, .intensity = 20,
+                     .period_ns = 10 * SEC, .children = kids, .nchildren = 6};
+    wr_id sup = start_sup(&s);
+    wr_id before[6];
+    for (int i = 0; i < 6; i++) before[i] = wr_supervisor_child(T.sys, sup, names[i]);
+    wb_error err;
+    for (int i = 0; i < 6; i++) {
+        if (i % 2) crash(names[i], "unreachable");
+        else assert_int_equal(wc_stop(T.host, before[i], &err), WB_OK);
+    }
+    /* Restarted: permanent always, transient after the crash only. */
+    const bool want[6] = {true, true, false, true, false, false};
+    for (int i = 0; i < 6; i++)
+        if (want[i]) assert_true(restarted(sup, names[i], before[i]) != 0);
+    wb_sleep_ns(200 * MS); /* long enough for a wrong restart to show */
+    for (int i = 0; i < 6; i++) {
+        wr_id now = wr_supervisor_child(T.sys, sup, names[i]);
+        wc_info info;
+        assert_int_equal(wc_info_get(T.host, names[i], &info), WB_OK);
+        if (want[i]) {
+            if (!now || now == before[i] || info.incarnations != 2)
+                fail_msg("%s: not restarted (%u starts)", names[i], info.incarnations);
+        } else {
+            if (now || info.incarnations != 1) fail_msg("%s: restarted (%u starts)", names[i], info.incarnations);
+            assert_int_equal(info.state, i % 2 ? WC_STATE_FAILED : WC_STATE_TERMINATED);
+        }
+    }
+}
+
 /* Ids of the children, in order. */
 static void ids_of(wr_id sup, const char *const *names, wr_id *out, int n) {
     for (int i = 0; i < n; i++) out[i] = wr_supervisor_child(T.sys, sup, names[i]);
@@ -299,6 +429,9 @@ int main(void) {
         cmocka_unit_test(backoff_and_intensity),
         cmocka_unit_test(spaced_crashes_do_not_trip),
         cmocka_unit_test(strategies),
+        cmocka_unit_test(backoff_jitter_and_cap),
+        cmocka_unit_test(intensity_escalates),
+        cmocka_unit_test(restart_policy_matrix),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
