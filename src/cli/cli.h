@@ -10,6 +10,7 @@
 int cli__wasm_main(int argc, char **argv); /* cli_wasm.c */
 int cli__run_main(int argc, char **argv);    /* cli_run.c */
 int cli__invoke_main(int argc, char **argv); /* cli_invoke.c */
+int cli__bench_main(int argc, char **argv);  /* cli_bench.c */
 
 /* Reads a whole file into *data (owner: caller, free()). */
 wb_status cli__read_file(const char *path, uint8_t **data, size_t *len, wb_error *err);

@@ -16,6 +16,7 @@ static const cli_command cli_commands[] = {
     {"wasm", cli__wasm_main, "run or inspect a WebAssembly module (wactor wasm --help)"},
     {"run", cli__run_main, "run an application manifest (wactor run --help)"},
     {"invoke", cli__invoke_main, "call one export of a module or component (wactor invoke --help)"},
+    {"bench", cli__bench_main, "quick performance figures of this machine (wactor bench --help)"},
 };
 
 static void cli_usage(FILE *out) {
