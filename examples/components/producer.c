@@ -21,7 +21,9 @@ static int32_t next_job(void) {
     t_str(&req, ", \"n\": 30000}");
     uint8_t p[300], reply[300];
     int32_t n = demo_payload(WACTOR_CODEC_JSON, &req, p, sizeof p);
+    int64_t t0 = wactor_now_ns();
     int32_t r = w < 0 ? (int32_t)w : wactor_request(w, p, n, reply, sizeof reply, 500);
+    int64_t waited_us = (wactor_now_ns() - t0) / 1000;
     jobs++;
     if (r < 0) {
         failed++;
@@ -35,6 +37,17 @@ static int32_t next_job(void) {
     }
     int64_t agg = wactor_lookup_str("aggregator");
     if (agg > 0) wactor_send(agg, reply, r < (int32_t)sizeof reply ? r : (int32_t)sizeof reply);
+    if (jobs % 100 == 0) {
+        text t = {0};
+        t_str(&t, "request/response: ");
+        t_int(&t, jobs);
+        t_str(&t, " jobs answered by the worker pool (");
+        t_int(&t, failed);
+        t_str(&t, " failed), the last in ");
+        t_int(&t, waited_us);
+        t_str(&t, " us");
+        demo_log(&t);
+    }
     if (jobs % 10 == 0) {
         text m = {0};
         t_str(&m, "{\"produced\": ");

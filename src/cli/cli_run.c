@@ -27,6 +27,12 @@ typedef struct run_view {
     unsigned printed_this_second, suppressed;
     uint64_t second;
     bool quiet;
+    /* Per component name: Ready transitions (a second one is a restart) and
+     * the time of the last failure, to show the restart delay. */
+    char ready_name[64][64];
+    unsigned ready_count[64];
+    uint64_t failed_at[64];
+    unsigned nready;
 } run_view;
 
 static void run_usage(FILE *out) {
@@ -38,13 +44,39 @@ static void run_usage(FILE *out) {
             "duration (0: until Ctrl-C).\n");
 }
 
+/* The slot of `name` (v->m held); -1 when the table is full (restarts of
+ * later names then go unmentioned). */
+static int run_slot(run_view *v, const char *name) {
+    for (unsigned i = 0; i < v->nready; i++)
+        if (!strcmp(v->ready_name[i], name)) return (int)i;
+    if (v->nready == 64) return -1;
+    snprintf(v->ready_name[v->nready], sizeof v->ready_name[0], "%s", name);
+    v->ready_count[v->nready] = 0;
+    v->failed_at[v->nready] = 0;
+    return (int)v->nready++;
+}
+
 /* Events worth a line while running; at most 40 lines a second. */
 static void run_on_event(void *ud, const wc_event *ev) {
     run_view *v = ud;
     if (v->quiet) return;
-    bool show = ev->type != WC_EV_TRANSITION || ev->to == WC_STATE_FAILED;
+    bool ready = ev->type == WC_EV_TRANSITION && ev->to == WC_STATE_READY;
+    bool show = ev->type != WC_EV_TRANSITION || ev->to == WC_STATE_FAILED || ready;
     if (!show) return;
     pthread_mutex_lock(&v->m);
+    int slot = ev->type == WC_EV_TRANSITION ? run_slot(v, ev->component) : -1;
+    unsigned starts = 0;
+    uint64_t down_ns = 0;
+    if (slot >= 0 && ready) {
+        starts = ++v->ready_count[slot];
+        if (v->failed_at[slot]) down_ns = ev->time_ns - v->failed_at[slot];
+    } else if (slot >= 0) {
+        v->failed_at[slot] = ev->time_ns;
+    }
+    if (ready && starts < 2) {
+        pthread_mutex_unlock(&v->m);
+        return;
+    }
     uint64_t sec = (ev->time_ns - v->t0) / 1000000000ull;
     if (sec != v->second) {
         if (v->suppressed) printf("         ... %u more events\n", v->suppressed);
@@ -53,7 +85,10 @@ static void run_on_event(void *ud, const wc_event *ev) {
     }
     if (v->printed_this_second++ < 40) {
         double t = (double)(ev->time_ns - v->t0) / 1e9;
-        if (ev->type == WC_EV_TRANSITION)
+        if (ready)
+            printf("%7.3fs  %-14s restarted: ready again %.0f ms after the failure (start %u)\n", t,
+                   ev->component, (double)down_ns / 1e6, starts);
+        else if (ev->type == WC_EV_TRANSITION)
             printf("%7.3fs  %-14s FAILED (%s): %s\n", t, ev->component, wc_fail_name(ev->fail), ev->text);
         else
             printf("%7.3fs  %-14s %s: %s\n", t, ev->component, wc_event_name(ev->type), ev->text);
