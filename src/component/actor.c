@@ -45,6 +45,8 @@ static void message_clear(wc_actor *a) {
     wb_buf_unref(a->msg_payload);
     wb_buf_unref(a->msg_topic);
     a->msg_payload = a->msg_topic = NULL;
+    a->msg_data = NULL;
+    a->msg_len = 0;
     a->msg_request = a->replied = false;
     a->msg_from = 0;
     a->msg_kind = 0;
@@ -56,8 +58,19 @@ static wb_status message_take(wc_actor *a, const wr_msg *msg, int32_t kind) {
     message_clear(a);
     size_t len = 0;
     const void *bytes = wr_msg_bytes(msg, &len);
-    if (msg->payload) a->msg_payload = wb_buf_ref(msg->payload);
-    else if (len && !(a->msg_payload = wb_buf_from(bytes, len))) return WB_NOMEM;
+    if (len > UINT32_MAX) return WB_LIMIT;
+    if (msg->payload) {
+        a->msg_payload = wb_buf_ref(msg->payload);
+        bytes = a->msg_payload->data;
+    } else if (len <= sizeof a->msg_inline) { /* inline in the envelope: copy, no allocation */
+        if (len) memcpy(a->msg_inline, bytes, len);
+        bytes = a->msg_inline;
+    } else {
+        if (!(a->msg_payload = wb_buf_from(bytes, len))) return WB_NOMEM;
+        bytes = a->msg_payload->data;
+    }
+    a->msg_data = bytes;
+    a->msg_len = (uint32_t)len;
     if (msg->kind == WR_MSG_PUBLISH) {
         const char *topic = wr_msg_topic(msg);
         if (!(a->msg_topic = wb_buf_from(topic, strlen(topic)))) return WB_NOMEM;
@@ -226,11 +239,11 @@ static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
         message_clear(a);
         return WR_OK;
     }
-    size_t len = a->msg_payload ? a->msg_payload->len : 0;
+    size_t len = a->msg_len;
     wc_codec codec;
     size_t off;
     wb_error err;
-    wb_status st = wc_payload_split(a->msg_payload ? a->msg_payload->data : NULL, len, &codec, &off, &err);
+    wb_status st = wc_payload_split(a->msg_data, len, &codec, &off, &err);
     if (st == WB_OK && len > a->comp->def->caps.limits.max_payload)
         st = wb_error_set(&err, WB_LIMIT, "payload of %zu bytes over the limit", len);
     if (st != WB_OK) { /* refused before the guest sees it */
@@ -250,8 +263,8 @@ static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
 
 static wr_turn begin_invoke(wc_actor *a, const wr_msg *msg) {
     if (message_take(a, msg, 0) != WB_OK) return WR_OK;
-    const uint8_t *p = a->msg_payload ? a->msg_payload->data : NULL;
-    size_t len = a->msg_payload ? a->msg_payload->len : 0;
+    const uint8_t *p = a->msg_data;
+    size_t len = a->msg_len;
     const uint8_t *nul = p ? memchr(p, 0, len) : NULL;
     wa_func *f = nul ? wa_instance_func(a->inst, (const char *)p) : NULL;
     wb_error err;

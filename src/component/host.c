@@ -30,11 +30,14 @@ wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
     h->events = calloc(h->events_cap, sizeof *h->events);
     h->ids_cap = 1024;
     h->ids = calloc(h->ids_cap, sizeof *h->ids);
+    h->names_cap = 1024;
+    h->names = calloc(h->names_cap, sizeof *h->names);
     h->linker = wa_linker_new(cfg->engine);
     h->comps_tail = &h->comps;
+    atomic_init(&h->payload_floor, UINT32_MAX);
     pthread_mutex_init(&h->lock, NULL);
     wb_status st = WB_OK;
-    if (!h->events || !h->ids || !h->linker) st = wb_error_set(err, WB_NOMEM, "out of memory");
+    if (!h->events || !h->ids || !h->names || !h->linker) st = wb_error_set(err, WB_NOMEM, "out of memory");
     if (st == WB_OK) st = wc__imports_define(h->linker, err);
     if (st == WB_OK) st = wc__wasi_link(h->linker, err);
     if (st != WB_OK) {
@@ -64,6 +67,7 @@ void wc_host_free(wc_host *h) {
     free(h->modules);
     wa_linker_free(h->linker);
     free(h->ids);
+    free(h->names);
     free(h->events);
     pthread_mutex_destroy(&h->lock);
     free(h);
@@ -270,6 +274,8 @@ wb_status wc_host_define(wc_host *h, const char *def, const uint8_t *bytes, size
     wc_def **tail = &h->defs;
     while (*tail) tail = &(*tail)->next;
     *tail = d;
+    if (d->caps.limits.max_payload < atomic_load(&h->payload_floor))
+        atomic_store(&h->payload_floor, d->caps.limits.max_payload);
     pthread_mutex_unlock(&h->lock);
     return WB_OK;
 }
@@ -300,7 +306,15 @@ wb_status wc_host_define_file(wc_host *h, const char *def, const char *path, con
 }
 
 /* ---- instance records and the id table -------------------------------------- */
-static size_t id_slot(const wc_host *h, wr_id id) { return (size_t)(wb_hash64(&id, sizeof id) % h->ids_cap); }
+/* ids_cap is a power of two; a multiply-xorshift mix spreads slot and
+ * generation bits (cheaper than a general hash on every send). */
+static size_t id_slot(const wc_host *h, wr_id id) {
+    uint64_t x = id;
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdull;
+    x ^= x >> 33;
+    return (size_t)(x & (h->ids_cap - 1));
+}
 
 static void ids_remove(wc_host *h, wc_comp *c, wr_id id) {
     for (wc_comp **p = &h->ids[id_slot(h, id)]; *p; p = &(*p)->hnext) {
@@ -355,10 +369,35 @@ wc_comp *wc__comp_by_id(wc_host *h, wr_id id) {
     return c;
 }
 
+static size_t name_slot(const wc_host *h, const char *name) {
+    return (size_t)(wb_hash64(name, strlen(name)) & (h->names_cap - 1));
+}
+
 static wc_comp *comp_find_locked(wc_host *h, const char *name) {
-    wc_comp *c = h->comps;
-    while (c && strcmp(c->name, name)) c = c->next;
+    wc_comp *c = h->names[name_slot(h, name)];
+    while (c && strcmp(c->name, name)) c = c->nnext;
     return c;
+}
+
+/* Adds c to the name table, doubling it past one record per slot. */
+static void names_add_locked(wc_host *h, wc_comp *c) {
+    if (h->ncomps >= h->names_cap) {
+        size_t cap = h->names_cap * 2; /* stays a power of two */
+        wc_comp **t = calloc(cap, sizeof *t);
+        if (t) { /* else keep the longer chains */
+            free(h->names);
+            h->names = t;
+            h->names_cap = cap;
+            for (wc_comp *o = h->comps; o; o = o->next) {
+                size_t s = name_slot(h, o->name);
+                o->nnext = h->names[s];
+                h->names[s] = o;
+            }
+        }
+    }
+    size_t s = name_slot(h, c->name);
+    c->nnext = h->names[s];
+    h->names[s] = c;
 }
 
 wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child_opts *opts,
@@ -397,6 +436,7 @@ wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child
         free(c);
         return wb_error_set(err, WB_EXISTS, "name \"%s\" is taken", name);
     }
+    names_add_locked(h, c);
     *h->comps_tail = c;
     h->comps_tail = &c->next;
     h->ncomps++;

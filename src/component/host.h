@@ -45,6 +45,7 @@ typedef struct wc_comp {
     char kill_reason[160];
     struct wc_comp *next;     /* owner: the host's list (creation order) */
     struct wc_comp *hnext;    /* the host's id table chain */
+    struct wc_comp *nnext;    /* the host's name table chain */
 } wc_comp;
 
 /* Which export call is in progress in an actor. */
@@ -71,7 +72,10 @@ typedef struct wc_actor {
     bool msg_request;      /* a reply is owed */
     bool replied;
     wr_msg req_copy;       /* header of the request (payload/meta NULL) */
-    wb_buf *msg_payload;   /* owner: one reference (NULL when empty) */
+    wb_buf *msg_payload;   /* owner: one reference (NULL when empty or inline) */
+    const uint8_t *msg_data; /* the payload: msg_payload's bytes or msg_inline */
+    uint32_t msg_len;
+    uint8_t msg_inline[WR_INLINE_MAX]; /* a small payload, kept without an allocation */
     wb_buf *msg_topic;     /* owner: one reference (PUBLISH) */
     wc_codec invoke_codec; /* results are encoded like the arguments */
     /* A receive() the guest waits in: the next message, or the timer. */
@@ -86,6 +90,12 @@ typedef struct wc_actor {
      * component record to check a name against). A ring of the last few. */
     wr_id granted[16];
     uint32_t granted_next;
+    /* Recent send targets: id -> record, so a send finds its target without
+     * the host lock (records live as long as the host; a hit is checked
+     * against the record's current id). */
+    wr_id route_id[4];
+    struct wc_comp *route_comp[4];
+    uint32_t route_next;
 } wc_actor;
 
 struct wc_host {
@@ -102,9 +112,14 @@ struct wc_host {
     size_t nmodules, modules_cap;
     wc_comp **ids; /* id -> comp chains, by id hash */
     size_t ids_cap;
+    wc_comp **names; /* name -> comp chains, by name hash (spawning stays O(1)) */
+    size_t names_cap;
     wc_event *events; /* ring */
     size_t events_cap, events_head, events_len;
     atomic_uint spawn_seq;
+    /* The smallest max_payload of any definition: a payload within it fits
+     * every target, so a send from outside need not find its target. */
+    atomic_uint payload_floor;
 };
 
 /* host.c */

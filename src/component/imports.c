@@ -37,6 +37,22 @@ static bool granted(const wc_actor *a, wr_id id) {
     return false;
 }
 
+/* The component record of target (NULL: not a component, or not alive).
+ * Recent targets are remembered, so repeated sends skip the host's lock. */
+static wc_comp *route_find(wc_actor *a, wr_id target) {
+    for (size_t i = 0; i < WB_ARRAY_LEN(a->route_id); i++) {
+        wc_comp *c = a->route_comp[i];
+        if (c && a->route_id[i] == target && atomic_load(&c->id) == target) return c;
+    }
+    wc_comp *c = wc__comp_by_id(a->comp->host, target);
+    if (c) {
+        uint32_t k = a->route_next++ % WB_ARRAY_LEN(a->route_id);
+        a->route_id[k] = target;
+        a->route_comp[k] = c;
+    }
+    return c;
+}
+
 /* Checks an outgoing payload: size limits (ours and the target's), codec,
  * capability to reach `target`, and the send rate. 0 or a negative code. */
 static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t len) {
@@ -46,7 +62,7 @@ static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t 
     wb_error err;
     wb_status st = wc_payload_check(p, len, &err);
     if (st != WB_OK) return wc_code_from_status(st);
-    wc_comp *tc = wc__comp_by_id(a->comp->host, target);
+    wc_comp *tc = route_find(a, target);
     /* Answering whoever wrote to us, or writing to ourselves, needs no grant;
      * nor does an id we looked up with permission. */
     bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) || granted(a, target) ||
@@ -57,7 +73,7 @@ static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t 
         return denied(a, "send to %s", what);
     }
     if (tc && len > tc->def->caps.limits.max_payload) return WC_TOO_LARGE;
-    if (!wc_rate_take(&a->rate, wb_now_ns())) {
+    if (caps->limits.send_rate && !wc_rate_take(&a->rate, wb_now_ns())) {
         atomic_fetch_add(&a->comp->throttled, 1);
         wc__event(a->comp->host, WC_EV_THROTTLED, a->comp, wr_ctx_self(a->ctx),
                   "send rate limit (%u/s)", caps->limits.send_rate);
@@ -116,7 +132,7 @@ static wa_host_status imp_publish(wa_instance *inst, const wa_value *args, wa_va
         code = WC_TOO_LARGE;
     else if (wc_payload_check(p, len, &err) != WB_OK)
         code = wc_code_from_status(err.status);
-    else if (!wc_rate_take(&a->rate, wb_now_ns()))
+    else if (caps->limits.send_rate && !wc_rate_take(&a->rate, wb_now_ns()))
         code = WC_THROTTLED;
     else
         code = wc_code_from_status(wr_publish(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), topic,
@@ -266,21 +282,24 @@ static wa_host_status imp_reply(wa_instance *inst, const wa_value *args, wa_valu
     return WA_HOST_OK;
 }
 
-/* Copies min(cap, len) bytes of buf to guest memory at dst; the count. */
-static int32_t copy_out(wa_instance *inst, const wb_buf *buf, wa_value dst, wa_value cap) {
-    size_t len = buf ? buf->len : 0, n = u32(cap) < len ? u32(cap) : len;
+/* Copies min(cap, len) bytes to guest memory at dst; the count. */
+static int32_t copy_out(wa_instance *inst, const uint8_t *data, size_t len, wa_value dst,
+                        wa_value cap) {
+    size_t n = u32(cap) < len ? u32(cap) : len;
     if (!wa_instance_mem_ptr(inst, u32(dst), n)) return WC_INVALID;
-    if (n) wa_instance_mem_write(inst, u32(dst), buf->data, n);
+    if (n) wa_instance_mem_write(inst, u32(dst), data, n);
     return (int32_t)n;
 }
 
 static wa_host_status imp_msg_read(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
-    res[0] = wa_i32(copy_out(inst, actor_of(inst)->msg_payload, args[0], args[1]));
+    const wc_actor *a = actor_of(inst);
+    res[0] = wa_i32(copy_out(inst, a->msg_data, a->msg_len, args[0], args[1]));
     return WA_HOST_OK;
 }
 
 static wa_host_status imp_msg_topic(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
-    res[0] = wa_i32(copy_out(inst, actor_of(inst)->msg_topic, args[0], args[1]));
+    const wb_buf *t = actor_of(inst)->msg_topic;
+    res[0] = wa_i32(copy_out(inst, t ? t->data : NULL, t ? t->len : 0, args[0], args[1]));
     return WA_HOST_OK;
 }
 

@@ -41,7 +41,8 @@ wb_status wc_payload_split(const uint8_t *p, size_t len, wc_codec *codec, size_t
     if (n == 0)
         return wb_error_set(err, WB_DECODE, "payload has no valid multicodec prefix (%zu bytes)",
                             len);
-    if (strcmp(wc_codec_name(code), "unknown") == 0)
+    if (code != WC_CODEC_RAW && code != WC_CODEC_JSON && code != WC_CODEC_CBOR &&
+        code != WC_CODEC_BORSH)
         return wb_error_set(err, WB_UNSUPPORTED, "unknown codec 0x%llx",
                             (unsigned long long)code);
     *codec = (wc_codec)code;
@@ -73,7 +74,7 @@ static wb_status check_cbor(const uint8_t *b, size_t len, wb_error *err) {
 }
 
 wb_status wc_payload_check(const uint8_t *p, size_t len, wb_error *err) {
-    wc_codec codec;
+    wc_codec codec = WC_CODEC_RAW;
     size_t off = 0;
     wb_status st = wc_payload_split(p, len, &codec, &off, err);
     if (st != WB_OK) return st;

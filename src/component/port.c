@@ -10,9 +10,16 @@
 #include "component/host.h"
 
 /* ---- spawning ------------------------------------------------------------------- */
+static inline void cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 static wb_status wait_ready(wc_comp *c, wb_error *err) {
-    uint64_t deadline = wb_now_ns() + 30000000000ull;
-    unsigned spins = 0;
+    uint64_t start = wb_now_ns(), deadline = start + 30000000000ull;
     for (;;) {
         int st = atomic_load(&c->state);
         if (st == WC_STATE_READY) return WB_OK;
@@ -25,9 +32,16 @@ static wb_status wait_ready(wc_comp *c, wb_error *err) {
         }
         if (wb_now_ns() > deadline)
             return wb_error_set(err, WB_TIMEOUT, "component \"%s\" not ready after 30 s", c->name);
-        /* Starting takes tens of microseconds: yield first, then nap. */
-        if (++spins < 200) sched_yield();
-        else wb_sleep_ns(50000);
+        /* Starting takes microseconds: spin first (a yield on a busy machine
+         * may give the core away for a whole time slice), then yield, then nap. */
+        uint64_t waited = wb_now_ns() - start;
+        if (waited < 100000) {
+            for (int i = 0; i < 16; i++) cpu_relax();
+        } else if (waited < 1000000) {
+            sched_yield();
+        } else {
+            wb_sleep_ns(50000);
+        }
     }
 }
 
@@ -82,6 +96,7 @@ wb_status wc_child_spec(wc_host *h, const char *def, const char *name, const wc_
 static wb_status check_payload(wc_host *h, wr_id to, const void *p, size_t len, wb_error *err) {
     wb_status st = wc_payload_check(p, len, err);
     if (st != WB_OK) return st;
+    if (len <= atomic_load_explicit(&h->payload_floor, memory_order_relaxed)) return WB_OK;
     wc_comp *c = wc__comp_by_id(h, to);
     if (c && len > c->def->caps.limits.max_payload)
         return wb_error_set(err, WB_LIMIT, "payload of %zu bytes over the limit of \"%s\" (%u)",
