@@ -4,16 +4,19 @@
 # run`) and requires the same stdout and exit status, byte for byte.
 # usage: compare.sh SCRATCH NATIVE WACTOR WASM [ARGS...]
 # Each side gets an empty directory of its own: the native program sees its
-# path as argv[1], the wasm one sees it granted as /data.
+# path as argv[1], the wasm one sees it granted as /data. Both get the same
+# small environment and nothing else, so programs may print it.
 set -u
 scratch=$1 native=$2 wactor=$3 wasm=$4
 shift 4
 rm -rf "$scratch"
 mkdir -p "$scratch/native" "$scratch/wasm" || exit 1
 
-"$native" "$scratch/native" "$@" > "$scratch/native.out" 2> "$scratch/native.err"
+env -i WPROG_GREETING="hello world" WPROG_EMPTY= TZ=UTC \
+    "$native" "$scratch/native" "$@" > "$scratch/native.out" 2> "$scratch/native.err"
 nstatus=$?
-"$wactor" wasm run --dir "$scratch/wasm::/data" "$wasm" /data "$@" \
+"$wactor" wasm run --dir "$scratch/wasm::/data" --env "WPROG_GREETING=hello world" \
+    --env WPROG_EMPTY= --env TZ=UTC "$wasm" /data "$@" \
     > "$scratch/wasm.out" 2> "$scratch/wasm.err"
 wstatus=$?
 fail=0
