@@ -210,8 +210,22 @@ static void finish_call(wc_actor *a) {
     message_clear(a);
 }
 
+/* WASI functions not granted answer ENOTCAPABLE inside the engine; count
+ * them as denied calls and report them once the guest's run ends. */
+static void report_wasi_denied(wc_actor *a) {
+    uint64_t n = wa_wasi_denied_calls(a->wasi);
+    if (n == a->wasi_denied_seen) return;
+    uint64_t fresh = n - a->wasi_denied_seen;
+    a->wasi_denied_seen = n;
+    atomic_fetch_add(&a->comp->denied, fresh);
+    wc__event(a->comp->host, WC_EV_DENIED, a->comp, wr_ctx_self(a->ctx),
+              "%llu WASI call%s refused: function not granted", (unsigned long long)fresh,
+              fresh == 1 ? "" : "s");
+}
+
 static wr_turn after_run(wc_actor *a, wa_run_status st) {
     const wc_limits *l = &a->comp->def->caps.limits;
+    if (a->wasi) report_wasi_denied(a);
     switch (st) {
     case WA_RUN_DONE:
         finish_call(a);

@@ -57,6 +57,7 @@ typedef struct wc_actor {
     wc_comp *comp;
     wa_instance *inst; /* owner: one reference */
     wa_wasi *wasi;     /* owner: this actor; its WASI view (grants, dirs) */
+    uint64_t wasi_denied_seen; /* WASI calls refused so far, already reported */
     wr_ctx *ctx;       /* valid during the current callback only */
     wc_lifecycle lc;
     wa_func *f_handle, *f_health, *f_cleanup;

@@ -178,14 +178,14 @@ static void pubsub(void **state) {
     expect(s2, "events", "1 news.sport");
 }
 
-/* 13: a bounded mailbox with the fail policy refuses with FULL and counts. */
+/* 13: a full bounded mailbox applies its policy: fail refuses with FULL,
+ * drop_newest and drop_oldest count their drops. */
 static void bounded_mailbox(void **state) {
     (void)state;
     wc_caps c;
     wc_caps_init(&c);
     c.limits.mailbox_capacity = 2;
     c.limits.mailbox_policy = WC_MAILBOX_FAIL;
-    c.limits.fuel_per_message = 100000000;
     define_guest(&T, "boxed", "crasher", &c);
     c.limits.mailbox_policy = WC_MAILBOX_DROP_NEWEST;
     define_guest(&T, "boxed-drop", "crasher", &c);
@@ -197,7 +197,7 @@ static void bounded_mailbox(void **state) {
         char name[32];
         snprintf(name, sizeof name, "%s-1", defs[d]);
         wr_id id = spawn_ok(&T, defs[d], name);
-        wb_buf *spin = wc_payload_new(WC_CODEC_RAW, "spin", 4);
+        wb_buf *spin = wc_payload_new(WC_CODEC_RAW, "busy 300", 8); /* holds it 300 ms */
         wb_buf *hi = wc_payload_new(WC_CODEC_RAW, "hi", 2);
         wb_error err;
         assert_int_equal(wc_send(T.host, id, spin->data, spin->len, &err), WB_OK);
@@ -222,11 +222,25 @@ static void bounded_mailbox(void **state) {
             assert_int_equal(ok, 5);
             assert_int_equal(st.drops, 3);
         } else {
-            /* drop_oldest: accepted now, the oldest dropped when the owner runs
-             * (it spins until its fuel limit, then fails: drops are counted then). */
+            /* drop_oldest: accepted now, the oldest dropped when the owner runs. */
             assert_int_equal(ok, 5);
             assert_int_equal(full, 0);
         }
+        /* Once the busy message is done: exactly two "hi" were handled, and
+         * every message that was not is counted as a drop (or refused). */
+        wc_info info;
+        for (int k = 0; k < 5000; k++) {
+            wc_info_get(T.host, name, &info);
+            wr_actor_stats_get(T.sys, id, &st);
+            if (info.messages >= 3 && st.mailbox_len == 0) break;
+            wb_sleep_ns(MS);
+        }
+        wb_sleep_ns(20 * MS);
+        wc_info_get(T.host, name, &info);
+        wr_actor_stats_get(T.sys, id, &st);
+        assert_int_equal(info.messages, 3);
+        assert_int_equal(st.drops, d == 0 ? 0 : 3);
+        assert_int_equal(info.state, WC_STATE_READY);
         wb_buf_unref(spin);
         wb_buf_unref(hi);
     }
@@ -267,7 +281,14 @@ static void wasi_grants(void **state) {
     char out[64];
     ask(&T, nodir, "write /data/b.txt x", 5 * SEC, out, sizeof out);
     assert_true(!strncmp(out, "err -", 5));
+    assert_int_equal(wc_host_count_events(T.host, WC_EV_DENIED, "filer-3"), 0);
     expect(nofn, "write /data/c.txt x", "err -76"); /* ENOTCAPABLE from path_open */
+    /* A WASI function not granted is a denied call: counted, and an event. */
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "filer-3", &info), WB_OK);
+    assert_true(info.denied >= 1);
+    assert_true(wc_host_count_events(T.host, WC_EV_DENIED, "filer-3") >= 1);
+    assert_int_equal(wc_host_count_events(T.host, WC_EV_DENIED, "filer-1"), 0);
     char path[700];
     snprintf(path, sizeof path, "%s/a.txt", dir);
     FILE *f = fopen(path, "r");
