@@ -326,6 +326,11 @@ wb_status wc_host_define(wc_host *h, const char *def, const uint8_t *bytes, size
 wb_status wc_host_define_file(wc_host *h, const char *def, const char *path, const wc_caps *caps,
                               wb_error *err);
 size_t wc_host_module_count(wc_host *h); /* distinct modules in the cache */
+/* Declares the application's topics (copied; NULL-terminated, no wildcards):
+ * from then on a guest's publish to any other topic is refused with
+ * NOT_FOUND and a denied event. Undeclared, any topic goes. Once per host
+ * (WB_STATE the second time); wc_app_start declares a manifest's `topics`. */
+wb_status wc_host_declare_topics(wc_host *h, char *const *topics, wb_error *err);
 
 /* Spawns an unsupervised instance of def registered under name. From a
  * non-worker thread it waits until the instance is Ready (or failed: the

@@ -208,7 +208,7 @@ wb_status wc_app_start(wc_host *h, const wc_manifest *m, wc_app **out, wb_error 
     if (!app) return wb_error_set(err, WB_NOMEM, "out of memory");
     app->h = h;
     app->m = m;
-    wb_status st = WB_OK;
+    wb_status st = m->topics ? wc_host_declare_topics(h, m->topics, err) : WB_OK;
     for (size_t i = 0; i < m->ncomponents && st == WB_OK; i++)
         st = wc_host_define_file(h, m->components[i].name, m->components[i].wasm, &m->components[i].caps, err);
     if (st == WB_OK) st = build_sups(app, err);

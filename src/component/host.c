@@ -69,8 +69,42 @@ void wc_host_free(wc_host *h) {
     free(h->ids);
     free(h->names);
     free(h->events);
+    char **topics = atomic_load(&h->topics);
+    for (size_t i = 0; topics && topics[i]; i++) free(topics[i]);
+    free(topics);
     pthread_mutex_destroy(&h->lock);
     free(h);
+}
+
+wb_status wc_host_declare_topics(wc_host *h, char *const *topics, wb_error *err) {
+    if (!h || !topics) return wb_error_set(err, WB_INVALID_ARG, "wc_host_declare_topics: NULL argument");
+    size_t n = 0;
+    for (; topics[n]; n++)
+        if (!wr_topic_valid(topics[n], false))
+            return wb_error_set(err, WB_INVALID_ARG, "\"%s\" is not a topic", topics[n]);
+    char **copy = calloc(n + 1, sizeof *copy);
+    for (size_t i = 0; copy && i < n; i++)
+        if (!(copy[i] = strdup(topics[i]))) {
+            for (size_t k = 0; k < i; k++) free(copy[k]);
+            free(copy);
+            copy = NULL;
+        }
+    if (!copy) return wb_error_set(err, WB_NOMEM, "out of memory");
+    char **none = NULL;
+    if (!atomic_compare_exchange_strong(&h->topics, &none, copy)) {
+        for (size_t i = 0; i < n; i++) free(copy[i]);
+        free(copy);
+        return wb_error_set(err, WB_STATE, "topics are declared already");
+    }
+    return WB_OK;
+}
+
+bool wc__topic_declared(wc_host *h, const char *topic) {
+    char **topics = atomic_load(&h->topics);
+    if (!topics) return true;
+    for (size_t i = 0; topics[i]; i++)
+        if (!strcmp(topics[i], topic)) return true;
+    return false;
 }
 
 wr_system *wc_host_system(wc_host *h) { return h->sys; }

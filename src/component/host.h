@@ -121,6 +121,9 @@ struct wc_host {
     /* The smallest max_payload of any definition: a payload within it fits
      * every target, so a send from outside need not find its target. */
     atomic_uint payload_floor;
+    /* owner: the host; declared topics, NULL-terminated; NULL: any topic.
+     * Set once (release), read by publishing guests (acquire). */
+    _Atomic(char **) topics;
 };
 
 /* host.c */
@@ -128,6 +131,8 @@ void wc__event(wc_host *h, wc_event_type type, const wc_comp *c, wr_id id, const
     __attribute__((format(printf, 5, 6)));
 void wc__event_transition(wc_host *h, const wc_comp *c, wr_id id, const wc_transition *t);
 wc_def *wc__def_find(wc_host *h, const char *name);
+/* May a guest publish to `topic` (declared, or no topics declared)? */
+bool wc__topic_declared(wc_host *h, const char *topic);
 wc_comp *wc__comp_by_id(wc_host *h, wr_id id);
 void wc__comp_set_id(wc_comp *c, wr_id id);
 /* Creates the record for a new named instance; WB_EXISTS if taken. */

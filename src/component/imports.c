@@ -128,7 +128,10 @@ static wa_host_status imp_publish(wa_instance *inst, const wa_value *args, wa_va
         code = WC_INVALID;
     else if (!wc_caps_permits(caps, WC_CAP_PUBLISH, topic))
         code = denied(a, "publish to %s", topic);
-    else if (len > caps->limits.max_payload)
+    else if (!wc__topic_declared(a->comp->host, topic)) {
+        denied(a, "publish to undeclared topic %s", topic); /* counted and reported */
+        code = WC_NOT_FOUND;
+    } else if (len > caps->limits.max_payload)
         code = WC_TOO_LARGE;
     else if (wc_payload_check(p, len, &err) != WB_OK)
         code = wc_code_from_status(err.status);

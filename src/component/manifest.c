@@ -334,6 +334,34 @@ static const wc_supervisor_spec *find_sup(const wc_manifest *m, const char *name
     return NULL;
 }
 
+static bool matches_a_topic(const wc_manifest *m, const char *pattern) {
+    for (size_t i = 0; m->topics[i]; i++)
+        if (wc_pattern_match(pattern, m->topics[i])) return true;
+    return false;
+}
+
+/* Declared topics are plain topics, and every publish/subscribe grant of a
+ * component names at least one of them (a grant that matches none is a typo
+ * or a dangling reference). */
+static wb_status finish_topics(const wc_manifest *m, wb_error *err) {
+    if (!m->topics) return WB_OK;
+    for (size_t i = 0; m->topics[i]; i++)
+        if (strpbrk(m->topics[i], "*#"))
+            return wb_error_set(err, WB_INVALID_ARG, "topic \"%s\": declared topics have no wildcards",
+                                m->topics[i]);
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        const wc_caps *c = &m->components[i].caps;
+        char **lists[2] = {c->publish, c->subscribe};
+        for (int k = 0; k < 2; k++)
+            for (size_t j = 0; lists[k] && lists[k][j]; j++)
+                if (!matches_a_topic(m, lists[k][j]))
+                    return wb_error_set(err, WB_INVALID_ARG,
+                                        "component \"%s\": %s \"%s\" matches no declared topic",
+                                        m->components[i].name, k ? "subscribe" : "publish", lists[k][j]);
+    }
+    return WB_OK;
+}
+
 /* Required fields, unique names, references that resolve, wasm paths. */
 static wb_status finish(wc_manifest *m, const char *base_dir, wb_error *err) {
     for (size_t i = 0; i < m->nsupervisors; i++) {
@@ -367,6 +395,8 @@ static wb_status finish(wc_manifest *m, const char *base_dir, wb_error *err) {
             cs->wasm = p;
         }
     }
+    wb_status st = finish_topics(m, err);
+    if (st != WB_OK) return st;
     if (base_dir && !(m->base_dir = strdup(base_dir))) return wb_error_set(err, WB_NOMEM, "out of memory");
     return WB_OK;
 }

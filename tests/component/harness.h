@@ -25,6 +25,7 @@ typedef struct witness_log {
     pthread_mutex_t m;
     char texts[256][128]; /* raw bodies as text */
     wr_id from[256];
+    uint64_t at[256]; /* wb_now_ns() on arrival */
     int n;
 } witness_log;
 
@@ -38,6 +39,7 @@ static inline wr_turn witness_handle(wr_ctx *ctx, const wr_msg *msg) {
         size_t off = len ? 1 : 0; /* raw prefix 0x55 */
         snprintf(g_witness.texts[g_witness.n], 128, "%.*s", (int)(len - off), (const char *)b + off);
         g_witness.from[g_witness.n] = msg->from;
+        g_witness.at[g_witness.n] = wb_now_ns();
         g_witness.n++;
     }
     pthread_mutex_unlock(&g_witness.m);

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
-/* Applications from a manifest: the supervision tree, initial messages,
- * restart history through the app, and health-based restarts. */
+/* Applications from a manifest: the supervision tree, initial messages
+ * (periodic and delayed), declared topics, restart history through the app,
+ * and health-based restarts. */
 // ctest-label: concurrency
 #include "harness.h"
 
 static harness T;
 static wc_manifest *M;
 static wc_app *A;
+static uint64_t started_at;
 
 static const char manifest_fmt[] =
     "name: test-app\n"
+    "topics: [app.news, app.jobs]\n"
     "supervisors:\n"
     "  - {name: top, strategy: one_for_one, intensity: 20, period_ms: 10000}\n"
     "  - {name: pool, parent: top, strategy: one_for_all, intensity: 5, period_ms: 10000}\n"
@@ -33,19 +36,29 @@ static const char manifest_fmt[] =
     "    backoff: {initial_ms: 20, max_ms: 100, multiplier: 2, jitter: 0}\n"
     "  - name: fed\n"
     "    wasm: %s/component/counter.wasm\n"
+    "  - name: talker\n"
+    "    wasm: %s/component/client.wasm\n"
+    "    capabilities: {publish: [\"#\"]}\n"
+    "  - name: listener\n"
+    "    wasm: %s/component/client.wasm\n"
+    "    capabilities: {subscribe: [\"app.#\"]}\n"
     "messages:\n"
-    "  - {to: fed, payload: tick, every_ms: 20}\n";
+    "  - {to: fed, payload: tick, every_ms: 20}\n"
+    "  - {to: witness, payload: late, after_ms: 300}\n";
 
 static int setup(void **state) {
     (void)state;
     harness_open(&T, 2);
-    char text[sizeof manifest_fmt + 6 * 512];
+    witness_start(T.sys);
+    char text[sizeof manifest_fmt + 8 * 512];
     const char *d = WACTOR_TEST_DATA;
-    snprintf(text, sizeof text, manifest_fmt, d, d, d, d, d, d);
+    snprintf(text, sizeof text, manifest_fmt, d, d, d, d, d, d, d, d);
     wb_error err;
     if (wc_manifest_parse(text, strlen(text), NULL, &M, &err) != WB_OK) fail_msg("%s", err.msg);
+    started_at = wb_now_ns();
     if (wc_app_start(T.host, M, &A, &err) != WB_OK) fail_msg("%s", err.msg);
-    const char *names[] = {"sick", "tired", "wobbly", "mute", "worker.0", "worker.1", "fed"};
+    const char *names[] = {"sick", "tired", "wobbly", "mute", "worker.0", "worker.1", "fed", "talker",
+                           "listener"};
     for (size_t i = 0; i < WB_ARRAY_LEN(names); i++)
         if (!wait_ready(&T, names[i])) fail_msg("%s not ready", names[i]);
     return 0;
@@ -157,6 +170,53 @@ static void no_answer_counts(void **state) {
     assert_non_null(strstr(info.reason, "no answer"));
 }
 
+/* Manifest `topics`: publishing is limited to the declared topics. */
+static void declared_topics(void **state) {
+    (void)state;
+    wr_id talker = wait_ready(&T, "talker"), listener = wait_ready(&T, "listener");
+    char out[256];
+    ask(&T, listener, "subscribe app.#", 5 * SEC, out, sizeof out);
+    assert_string_equal(out, "ok 0");
+    ask(&T, talker, "publish app.news hi", 5 * SEC, out, sizeof out);
+    assert_string_equal(out, "ok 0");
+    ask(&T, talker, "publish app.gossip psst", 5 * SEC, out, sizeof out);
+    assert_string_equal(out, "err -2"); /* NOT_FOUND: not a declared topic */
+    ask(&T, talker, "publish app.jobs j1", 5 * SEC, out, sizeof out);
+    assert_string_equal(out, "ok 0");
+    for (int k = 0; k < 5000; k++) {
+        ask(&T, listener, "events", SEC, out, sizeof out);
+        if (!strcmp(out, "2 app.jobs")) break;
+        wb_sleep_ns(MS);
+    }
+    assert_string_equal(out, "2 app.jobs");
+    ask(&T, listener, "seen", SEC, out, sizeof out);
+    assert_string_equal(out, "hi,j1"); /* the undeclared one never went out */
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "talker", &info), WB_OK);
+    assert_int_equal(info.denied, 1);
+    assert_int_equal(wc_host_count_events(T.host, WC_EV_DENIED, "talker"), 1);
+    /* Declared once per host. */
+    char *again[] = {"x", NULL};
+    wb_error err;
+    assert_int_equal(wc_host_declare_topics(T.host, again, &err), WB_STATE);
+}
+
+/* Manifest `messages` with after_ms and no every_ms: sent once, not early. */
+static void delayed_initial_message(void **state) {
+    (void)state;
+    assert_true(witness_wait(1));
+    wb_sleep_ns(200 * MS);
+    pthread_mutex_lock(&g_witness.m);
+    int n = g_witness.n;
+    uint64_t at = g_witness.at[0];
+    char text[128];
+    snprintf(text, sizeof text, "%s", g_witness.texts[0]);
+    pthread_mutex_unlock(&g_witness.m);
+    assert_int_equal(n, 1);
+    assert_string_equal(text, "late");
+    if (at - started_at < 300 * MS) fail_msg("arrived %llu ms after start", (unsigned long long)((at - started_at) / MS));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tree_and_messages),
@@ -164,6 +224,8 @@ int main(void) {
         cmocka_unit_test(degraded_never_restarts),
         cmocka_unit_test(healthy_resets),
         cmocka_unit_test(no_answer_counts),
+        cmocka_unit_test(declared_topics),
+        cmocka_unit_test(delayed_initial_message),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

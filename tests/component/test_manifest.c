@@ -158,6 +158,14 @@ static void errors(void **state) {
     expect_error("", "empty manifest");
     expect_error("- a\n- b\n", "expected a mapping");
     expect_error("components:\n  - {name: a, wasm: a.wasm, backoff: {jitter: 2}}\n", "jitter");
+    /* Declared topics: plain topics, and every publish/subscribe grant names one. */
+    expect_error("topics: [\"a.*\"]\n", "declared topics have no wildcards");
+    expect_error("topics: [jobs]\ncomponents:\n  - name: a\n    wasm: a.wasm\n"
+                 "    capabilities: {publish: [metrics.cpu]}\n",
+                 "component \"a\": publish \"metrics.cpu\" matches no declared topic");
+    expect_error("topics: [jobs, metrics.cpu]\ncomponents:\n  - name: a\n    wasm: a.wasm\n"
+                 "    capabilities: {publish: [\"metrics.#\"], subscribe: [\"job.*\"]}\n",
+                 "subscribe \"job.*\" matches no declared topic");
 }
 
 static void load_file(void **state) {
