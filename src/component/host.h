@@ -96,6 +96,7 @@ typedef struct wc_actor {
      * against the record's current id). */
     wr_id route_id[4];
     struct wc_comp *route_comp[4];
+    bool route_permitted[4]; /* our send capability covers its name */
     uint32_t route_next;
 } wc_actor;
 

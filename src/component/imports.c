@@ -37,18 +37,25 @@ static bool granted(const wc_actor *a, wr_id id) {
     return false;
 }
 
-/* The component record of target (NULL: not a component, or not alive).
- * Recent targets are remembered, so repeated sends skip the host's lock. */
-static wc_comp *route_find(wc_actor *a, wr_id target) {
+/* The component record of target (NULL: not a component, or not alive) and
+ * whether our send capability covers its name. Recent targets are
+ * remembered (names and capabilities never change), so repeated sends skip
+ * the host's lock and the pattern match. */
+static wc_comp *route_find(wc_actor *a, wr_id target, bool *permitted) {
     for (size_t i = 0; i < WB_ARRAY_LEN(a->route_id); i++) {
         wc_comp *c = a->route_comp[i];
-        if (c && a->route_id[i] == target && atomic_load(&c->id) == target) return c;
+        if (c && a->route_id[i] == target && atomic_load(&c->id) == target) {
+            *permitted = a->route_permitted[i];
+            return c;
+        }
     }
     wc_comp *c = wc__comp_by_id(a->comp->host, target);
+    *permitted = c && wc_caps_permits(&a->comp->def->caps, WC_CAP_SEND, c->name);
     if (c) {
         uint32_t k = a->route_next++ % WB_ARRAY_LEN(a->route_id);
         a->route_id[k] = target;
         a->route_comp[k] = c;
+        a->route_permitted[k] = *permitted;
     }
     return c;
 }
@@ -62,11 +69,12 @@ static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t 
     wb_error err;
     wb_status st = wc_payload_check(p, len, &err);
     if (st != WB_OK) return wc_code_from_status(st);
-    wc_comp *tc = route_find(a, target);
+    bool permitted = false;
+    wc_comp *tc = route_find(a, target, &permitted);
     /* Answering whoever wrote to us, or writing to ourselves, needs no grant;
      * nor does an id we looked up with permission. */
     bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) || granted(a, target) ||
-              (tc && wc_caps_permits(caps, WC_CAP_SEND, tc->name));
+              permitted;
     if (!ok) {
         char what[96];
         snprintf(what, sizeof what, "%s", tc ? tc->name : "an actor that is not a component");

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Component benchmarks: real guests (bench/component/peer.c, idle.wat) on the
+# component host, against the targets of issue 4. Each line shows the
+# wall-clock figure and, where the work is CPU-bound, the same work in CPU
+# time: on a shared machine a wall-clock figure includes time spent waiting
+# for a core (the load average is printed), CPU time does not. "met?" judges
+# the wall-clock figure, then the CPU-time one.
+# Usage: bench/component/run.sh BUILD_DIR   (BENCH_IDLE_N: idle components,
+# default 100000; BENCH_IDLE_1M=1 also spawns 1M for real)
+set -euo pipefail
+B=${1:-build/release}
+C=$B/bench/component
+LIMIT=${BENCH_TIMEOUT:-600}
+IDLE_N=${BENCH_IDLE_N:-100000}
+
+mkdir -p "$C"
+if ! cmake --build "$B" -j2 --target bench_comp_tools >"$C/tools.log" 2>&1; then
+  echo "component benchmarks do not build yet (see $C/tools.log); skipped"
+  exit 0
+fi
+
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+# run PROG ARGS... : runs it, its "name value unit" lines into $out
+run() { timeout "$LIMIT" "$@" >"$out" 2>"$out.err" || { cat "$out.err" >&2; : >"$out"; }; rm -f "$out.err"; }
+# get NAME -> value from the last run ("" if missing)
+get() { awk -v n="$1" '$1 == n { print $2 }' "$out"; }
+row() { printf '%-34s %16s %16s %-14s %s\n' "$@"; }
+# ok VALUE TARGET low|high -> ok / MISS / -
+ok() {
+  [[ -z $1 ]] && { echo "-"; return; }
+  awk -v v="$1" -v t="$2" -v d="$3" 'BEGIN { print ((d == "low") ? (v <= t) : (v >= t)) ? "ok" : "MISS" }'
+}
+fmt() { [[ -z $1 ]] && echo "FAILED" || awk -v v="$1" -v u="$2" 'BEGIN { printf "%.0f %s", v, u }'; }
+us() { [[ -z $1 ]] && echo "FAILED" || awk -v v="$1" 'BEGIN { printf "%.2f us", v / 1000 }'; }
+
+echo "components: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), $(date -u '+%Y-%m-%d %H:%M UTC')"
+row workload wall-clock "CPU time" target "met? (wall / cpu)"
+
+run "$C/bench_comp_spawn" 5000 20000
+w=$(get spawn_ready_p50); row "spawn, outside -> Ready (p50)" "$(us "$w")" "" "<= 10 us" "$(ok "$w" 10000 low) / -"
+w=$(get spawn_guest); c=$(get spawn_guest_cpu)
+row "spawn by a component (per child)" "$(us "$w")" "$(us "$c")" "<= 10 us" "$(ok "$w" 10000 low) / $(ok "$c" 10000 low)"
+
+run "$C/bench_comp_route" 200000
+w=$(get route_id_wall); c=$(get route_id); row "routing by id (outside thread)" "$(fmt "$w" ns)" "$(fmt "$c" ns)" "<= 50 ns" "$(ok "$w" 50 low) / $(ok "$c" 50 low)"
+w=$(get route_name_wall); c=$(get route_name); row "routing by name (outside thread)" "$(fmt "$w" ns)" "$(fmt "$c" ns)" "<= 50 ns" "$(ok "$w" 50 low) / $(ok "$c" 50 low)"
+w=$(get rt_send_wall); c=$(get rt_send); row "  floor: rt wr_send by id" "$(fmt "$w" ns)" "$(fmt "$c" ns)" "" ""
+
+run "$C/bench_comp_c2c" 1000000 1
+w=$(get c2c_msgs); c=$(get c2c_msgs_cpu); s=$(get c2c_send)
+row "component -> component msg/s" "$(fmt "$w" msg/s)" "$(fmt "$c" msg/s)" ">= 1M msg/s" "$(ok "$w" 1000000 high) / $(ok "$c" 1000000 high)"
+row "  guest send (route+enqueue)" "$(fmt "$s" ns)" "$(fmt "$(get c2c_cpu)" "ns/msg")" "" "(CPU: both sides, per message)"
+run "$C/bench_comp_c2c" 1000000 2
+w=$(get c2c_msgs); c=$(get c2c_msgs_cpu)
+row "  2 pairs at once, msg/s" "$(fmt "$w" msg/s)" "$(fmt "$c" msg/s)" ">= 1M msg/s" "$(ok "$w" 1000000 high) / $(ok "$c" 1000000 high)"
+
+run "$C/bench_comp_rtt" 100000
+w=$(get rtt); c=$(get rtt_cpu); row "request/response round trip" "$(us "$w")" "$(us "$c")" "<= 2 us" "$(ok "$w" 2000 low) / $(ok "$c" 2000 low)"
+
+run "$C/bench_comp_restart" 2000
+w=$(get restart_p50); row "restart: trap -> Ready (p50)" "$(us "$w")" "" "<= 50 us" "$(ok "$w" 50000 low) / -"
+w=$(get restart_mean); row "  mean" "$(us "$w")" "" "" ""
+
+run "$C/bench_comp_idle" "$IDLE_N"
+r=$(get idle_ready_bytes); t=$(get idle_touched_bytes); p=$(get idle_pte_bytes)
+row "$IDLE_N idle 1-page components" "$(fmt "$t" B/comp)" "" "resident" "$([[ -n $t ]] && echo ok || echo MISS)"
+row "  after spawn, before any message" "$(fmt "$r" B/comp)" "" "" "(RSS + page tables)"
+row "  page tables in the above" "$(fmt "$p" B/comp)" "" "" ""
+if [[ -n $t ]]; then
+  gib=$(awk -v t="$t" 'BEGIN { printf "%.1f", t * 1e6 / 2^30 }')
+  row "1M idle components (extrapolated)" "$gib GiB" "" "<= 24 GiB" "$(awk -v g="$gib" 'BEGIN { print (g <= 24) ? "ok" : "MISS" }')"
+fi
+if [[ ${BENCH_IDLE_1M:-0} == 1 ]]; then
+  run "$C/bench_comp_idle" 1000000
+  t=$(get idle_touched_bytes)
+  gib=$([[ -n $t ]] && awk -v t="$t" 'BEGIN { printf "%.1f", t * 1e6 / 2^30 }' || echo FAILED)
+  row "1M idle components (measured)" "$gib GiB" "" "<= 24 GiB" "$([[ -n $t ]] && awk -v g="$gib" 'BEGIN { print (g <= 24) ? "ok" : "MISS" }' || echo MISS)"
+fi
