@@ -328,9 +328,14 @@ static void run_cleanup(wc_actor *a) {
                               "cleanup: %s", wa_instance_trap(a->inst)->message);
             return;
         }
-        if (st != WA_RUN_DONE) {
+        if (st != WA_RUN_DONE && wb_now_ns() >= deadline) {
             wc_lifecycle_fail(&a->lc, WC_FAIL_TIMEOUT, "cleanup did not finish within %u ms",
                               a->comp->opts.shutdown_ms);
+            return;
+        }
+        if (st != WA_RUN_DONE) { /* stopped by the fuel bound before the deadline */
+            wc_lifecycle_fail(&a->lc, WC_FAIL_TIMEOUT, "cleanup did not finish within %llu fuel",
+                              WC_SYNC_FUEL);
             return;
         }
     }

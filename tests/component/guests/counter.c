@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* Test guest: a counter whose state lives in the instance. "bad" makes the
- * handler fail; "health N" sets the health answer; cleanup tells "witness". */
+ * handler fail; "health N" sets the health answer; cleanup tells "witness";
+ * after "hang" the cleanup never finishes. */
 #include "guest_util.h"
 
 static int64_t count;
 static int32_t health_mode;
 static int32_t inits;
+static volatile int32_t hang_cleanup;
 
 WACTOR_EXPORT("init") int32_t init(void) {
     inits++;
@@ -18,6 +20,10 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
     if (guest_starts(g_msg, "bad")) {
         wactor_set_reason("bad input", 9);
         return 7;
+    }
+    if (guest_starts(g_msg, "hang")) {
+        hang_cleanup = 1;
+        return guest_status(sender, kind, corr, 0) < 0;
     }
     if (guest_starts(g_msg, "health ")) {
         health_mode = guest_atoi(g_msg + 7);
@@ -37,6 +43,7 @@ WACTOR_EXPORT("health") int32_t health(void) {
 }
 
 WACTOR_EXPORT("cleanup") void cleanup(void) {
+    while (hang_cleanup) __asm__ volatile("");
     wactor_log_str(2, "cleanup");
     int64_t w = wactor_lookup_str("witness");
     if (w > 0) {
