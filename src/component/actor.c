@@ -15,7 +15,7 @@
 static void on_transition(void *ud, const wc_transition *t) {
     wc_actor *a = ud;
     wc_comp *c = a->comp;
-    atomic_store(&c->state, (int)t->to);
+    /* The failure first, then the state: whoever sees Failed reads its reason. */
     if (t->to == WC_STATE_FAILED) {
         atomic_fetch_add(&c->failures, 1);
         pthread_mutex_lock(&c->lock);
@@ -23,6 +23,7 @@ static void on_transition(void *ud, const wc_transition *t) {
         snprintf(c->reason, sizeof c->reason, "%s", t->reason);
         pthread_mutex_unlock(&c->lock);
     }
+    atomic_store(&c->state, (int)t->to);
     wc__event_transition(c->host, c, a->ctx ? wr_ctx_self(a->ctx) : 0, t);
 }
 
