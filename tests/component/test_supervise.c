@@ -372,10 +372,32 @@ static bool all_ready(const char *const *names, int n) {
     return true;
 }
 
-/* 8: one-for-all and rest-for-one restart exactly the right children. (The
- * runtime starts them in order, but their inits run concurrently on the
- * workers, so Ready order is not fixed; the runtime's own tests check the
- * start order.) */
+/* Position in the host's event log of incarnation `id` of `name` becoming
+ * Ready; -1 if not there. */
+static long ready_pos(const char *name, wr_id id) {
+    static wc_event ev[4096];
+    size_t n = wc_host_events(T.host, ev, 4096);
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].type == WC_EV_TRANSITION && ev[i].to == WC_STATE_READY && ev[i].id == id &&
+            !strcmp(ev[i].component, name))
+            return (long)i;
+    return -1;
+}
+
+/* The restarted children became Ready in start order (each starts once the
+ * previous one's init returned). */
+static void check_start_order(const char *const *names, const wr_id *ids, int from, int n) {
+    long prev = -1;
+    for (int i = from; i < n; i++) {
+        long pos = ready_pos(names[i], ids[i]);
+        if (pos < 0) fail_msg("%s: no Ready event for %llx", names[i], (unsigned long long)ids[i]);
+        if (pos < prev) fail_msg("%s became Ready before %s", names[i], names[i - 1]);
+        prev = pos;
+    }
+}
+
+/* 8: one-for-all and rest-for-one restart exactly the right children, and
+ * in start order. */
 static void strategies(void **state) {
     (void)state;
     const char *all[] = {"ofa-a", "ofa-b", "ofa-c"};
@@ -400,6 +422,7 @@ static void strategies(void **state) {
         wb_sleep_ns(MS);
     }
     for (int i = 0; i < 3; i++) assert_true(after[i] && after[i] != before[i]);
+    check_start_order(all, after, 0, 3);
     wc_info info;
     for (int i = 0; i < 3; i++) {
         wc_info_get(T.host, all[i], &info);
@@ -416,6 +439,7 @@ static void strategies(void **state) {
     assert_int_equal(after[0], before[0]); /* started before the crashed one: untouched */
     assert_true(after[1] && after[1] != before[1]);
     assert_true(after[2] && after[2] != before[2]);
+    check_start_order(rest, after, 1, 3);
     wc_info_get(T.host, "rfo-a", &info);
     assert_int_equal(info.incarnations, 1);
 }
