@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Times a host call that suspends the running wasm call and its resumption
-// (wa_instance_resume_host), against the same host call returning at once.
+// (wa_instance_resume_host), against the same host call returning at once,
+// and an out-of-fuel exit + wa_instance_resume (an endless loop resumed with
+// one unit of fuel, so each resume runs one loop iteration).
 //
 //   bench_wasm_suspend SUSPEND.wasm [N]
-// prints "suspend_resume_ns direct_host_call_ns" per call, best of 5 each.
+// prints "suspend_resume_ns direct_host_call_ns fuel_resume_ns" per call,
+// best of 5 each.
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +37,24 @@ static uint64_t round_run(wa_instance *inst, wa_func *run, uint32_t n) {
     return (t1 - t0) / n;
 }
 
+/* ns per out-of-fuel exit + resume of spin(), best of 5 rounds of n; 0 on failure. */
+static uint64_t fuel_resume_ns(wa_instance *inst, wa_func *spin, uint32_t n) {
+    uint64_t best = UINT64_MAX;
+    for (int r = 0; r < 5; r++) {
+        wa_run_status st = wa_instance_call(inst, spin, NULL, 0, 1);
+        uint64_t t0 = wb_now_ns();
+        for (uint32_t i = 0; i < n && st == WA_RUN_OUT_OF_FUEL; i++) st = wa_instance_resume(inst, 1);
+        uint64_t ns = (wb_now_ns() - t0) / n;
+        if (st != WA_RUN_OUT_OF_FUEL) {
+            fprintf(stderr, "bench: spin ended (status %d)\n", (int)st);
+            return 0;
+        }
+        wa_instance_cancel(inst);
+        if (ns < best) best = ns;
+    }
+    return best;
+}
+
 int main(int argc, char **argv) {
     if (argc < 2) {
         fprintf(stderr, "usage: %s SUSPEND.wasm [N]\n", argv[0]);
@@ -60,7 +81,10 @@ int main(int argc, char **argv) {
             if (ns == 0) rc = 1;
             if (ns < best[!suspend]) best[!suspend] = ns;
         }
-        if (rc == 0) printf("%" PRIu64 " %" PRIu64 "\n", best[0], best[1]);
+        wa_func *spin = wa_instance_func(inst, "spin");
+        uint64_t fr = rc == 0 && spin ? fuel_resume_ns(inst, spin, n) : 0;
+        if (fr == 0) rc = 1;
+        if (rc == 0) printf("%" PRIu64 " %" PRIu64 " %" PRIu64 "\n", best[0], best[1], fr);
     } else if (m) {
         fprintf(stderr, "bench: link/instantiate %s: %s\n", argv[1], err.msg);
     }
