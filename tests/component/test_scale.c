@@ -13,6 +13,12 @@ static int setup(void **state) {
     define_guest(&T, "counter", "counter", NULL);
     define_guest(&T, "crasher", "crasher", NULL); /* no fuel limit: spins until stopped */
     define_guest(&T, "tiny", "tiny", NULL);
+    wc_caps c;
+    wc_caps_init(&c);
+    wb_error err;
+    assert_int_equal(wc_caps_allow(&c, WC_CAP_SEND, "#", &err), WB_OK);
+    define_guest(&T, "client", "client", &c);
+    wc_caps_close(&c);
     return 0;
 }
 
@@ -24,14 +30,16 @@ static int teardown(void **state) {
 
 typedef struct pending {
     wr_id to;
+    const char *text; /* NULL: "hello" */
     bool ok;
     int32_t code;
-    bool done;
+    _Atomic bool done;
 } pending;
 
 static void *ask_spinner(void *arg) {
     pending *p = arg;
-    wb_buf *msg = wc_payload_new(WC_CODEC_RAW, "hello", 5);
+    const char *text = p->text ? p->text : "hello";
+    wb_buf *msg = wc_payload_new(WC_CODEC_RAW, text, strlen(text));
     wc_reply r;
     wb_error err;
     wb_status st = wc_request(T.host, p->to, msg->data, msg->len, 60 * SEC, &r, &err);
@@ -79,7 +87,7 @@ static void many_components(void **state) {
     print_message("%d components: spawn+ready %.1f us each, request %.1f us each, %.1f KiB RSS each "
                   "(after one message), modules %zu\n", n, (double)(t1 - t0) / n / 1e3,
                   (double)(t2 - t1) / n / 1e3, (double)(rss_kib() - rss0) / n, wc_host_module_count(T.host));
-    assert_int_equal(wc_host_module_count(T.host), 3); /* one module per distinct binary */
+    assert_int_equal(wc_host_module_count(T.host), 4); /* one module per distinct binary */
     wr_system_stats st;
     wr_system_stats_get(T.sys, &st);
     assert_true(st.live_actors >= (uint64_t)n);
@@ -106,18 +114,31 @@ static void graceful_shutdown(void **state) {
         assert_int_equal(wc_send(T.host, spin[i], msg->data, msg->len, &err), WB_OK);
     }
     wb_buf_unref(msg);
-    /* A request queued behind a spinning message: pending at shutdown. */
-    pending p = {.to = spin[0]};
-    pthread_t th;
-    pthread_create(&th, NULL, ask_spinner, &p);
+    /* Requests queued behind spinning messages, one per spinner, and a
+     * component suspended in its own request to a spinner, asked from
+     * outside: all pending at shutdown. */
+    enum { NP = 5 };
+    pending p[NP] = {{.to = spin[0]}, {.to = spin[1]}, {.to = spin[2]}, {.to = spin[3]}};
+    wr_id cl = spawn_ok(&T, "client", "waiting-client");
+    p[4] = (pending){.to = cl, .text = "request spinner-1 60000 hello"};
+    pthread_t th[NP];
+    for (int i = 0; i < NP; i++) pthread_create(&th[i], NULL, ask_spinner, &p[i]);
+    wr_actor_stats cst = {0};
+    for (int k = 0; k < 5000 && !(cst.msgs_in >= 1 && cst.mailbox_len == 0); k++) {
+        wr_actor_stats_get(T.sys, cl, &cst); /* the client took the request: it waits */
+        wb_sleep_ns(MS);
+    }
     wb_sleep_ns(50 * MS);
+    for (int i = 0; i < NP; i++) assert_false(p[i].done);
     size_t logs_before = wc_host_count_events(T.host, WC_EV_LOG, NULL);
     uint64_t t0 = wb_now_ns();
     wr_system_shutdown(T.sys, 5 * SEC);
     uint64_t dt = wb_now_ns() - t0;
-    pthread_join(th, NULL);
-    assert_true(p.done);
-    assert_false(p.ok); /* resolved with an error, not left hanging */
+    for (int i = 0; i < NP; i++) {
+        pthread_join(th[i], NULL);
+        assert_true(p[i].done);
+        if (p[i].ok) fail_msg("request %d answered ok at shutdown", i); /* an error, not a hang */
+    }
     assert_true(dt < 10 * SEC);
     assert_int_equal(wc_host_count_events(T.host, WC_EV_LOG, NULL) - logs_before, (size_t)counters);
     for (int i = 0; i < counters; i++) {
