@@ -147,7 +147,7 @@ static void run_status(wc_host *h, uint64_t *last_msgs, size_t n, double secs, d
     fflush(stdout);
 }
 
-static void run_summary(wc_host *h, wc_app *app, double secs) {
+static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
     const char *names[256];
     size_t count = wc_host_names(h, names, 256);
     if (count > 256) count = 256;
@@ -163,11 +163,14 @@ static void run_summary(wc_host *h, wc_app *app, double secs) {
                (unsigned long long)info.messages, info.incarnations, info.failures,
                (unsigned long long)info.fuel_used);
         if (info.failures) printf("  %-16s   last failure: %s: %s\n", "", wc_fail_name(info.fail), info.reason);
-        wr_restart_entry hist[8];
+        wr_restart_entry hist[16];
         size_t n = 0;
-        if (wc_app_history(app, names[i], hist, 8, &n) == WB_OK && n) {
-            printf("  %-16s   restart delays:", "");
-            for (size_t k = 0; k < n; k++) printf(" %llums", (unsigned long long)(hist[k].delay_ns / 1000000));
+        if (wc_app_history(app, names[i], hist, 16, &n) == WB_OK && n) {
+            /* When it went down (since the start), why, and the backoff delay. */
+            printf("  %-16s   restart history:", "");
+            for (size_t k = 0; k < n; k++)
+                printf("%s %.3fs %s +%llums", k ? "," : "", (double)(hist[k].time_ns - t0) / 1e9,
+                       wr_exit_kind_name(hist[k].reason), (unsigned long long)(hist[k].delay_ns / 1000000));
             printf("\n");
         }
     }
@@ -233,7 +236,7 @@ int cli__run_main(int argc, char **argv) {
     run_loop(h, &o, view.t0, (uint64_t)dur * 1000000000ull);
     wc_app_stop(app);
     uint64_t t_stop = wb_now_ns();
-    run_summary(h, app, (double)(t_stop - view.t0) / 1e9);
+    run_summary(h, app, view.t0, (double)(t_stop - view.t0) / 1e9);
     wb_status st = wr_system_shutdown(sys, 5000000000ull);
     printf("  shutdown: %s in %.0f ms\n", st == WB_OK ? "clean" : "cut short by the deadline",
            (double)(wb_now_ns() - t_stop) / 1e6);

@@ -25,8 +25,10 @@ grep -q 'aggregator .*log: cleanup: final count' <<<"$out" || fail "aggregator c
 grep -q 'shutdown: clean' <<<"$out" || fail "shutdown not clean"
 # The restart history in the summary: flaky's delays grow (exponential backoff;
 # the first four stay below the 2 s cap even with 10% jitter).
-delays=$(awk '/^  flaky /{f=1} f && /restart delays:/ {sub(/.*restart delays:/, ""); print; exit}' <<<"$out")
-[ -n "$delays" ] || fail "no restart history for flaky"
+hist=$(awk '/^  flaky /{f=1} f && /restart history:/ {sub(/.*restart history:/, ""); print; exit}' <<<"$out")
+[ -n "$hist" ] || fail "no restart history for flaky"
+grep -Eq '^ [0-9]+\.[0-9]{3}s error \+[0-9]+ms' <<<"$hist" || fail "restart history format: $hist"
+delays=$(grep -Eo '\+[0-9]+ms' <<<"$hist" | tr -d '+' | tr '\n' ' ')
 prev=0
 for d in $(tr ' ' '\n' <<<"$delays" | grep . | head -4); do
   ms=${d%ms}
@@ -36,4 +38,4 @@ done
 # The workers answered requests all along.
 msgs=$(awk '/^  worker.0 / && /messages,/ {print $2}' <<<"$out")
 [ "${msgs:-0}" -gt 10 ] || fail "worker.0 handled only ${msgs:-0} messages"
-echo "demo ok: worker.0 handled $msgs messages, flaky restart delays:$delays"
+echo "demo ok: worker.0 handled $msgs messages, flaky restart delays: $delays"
