@@ -82,22 +82,26 @@ typedef struct wr__life {
  * `head` are touched by any thread (atomics); the rest belong to whichever
  * worker currently runs the slot (the scheduling protocol guarantees one). */
 typedef struct wr__actor {
-    /* -- producers (any thread) -- */
+    /* -- written by every send: kept apart from what the runner writes per
+     *    message, or producer and consumer cores trade this line each time -- */
     _Atomic(wr_msg *) tail;      /* mailbox producer end (Vyukov MPSC) */
     _Atomic int64_t count;       /* work units pushed minus accounted; 0->1 schedules */
-    _Atomic int64_t taken;       /* units the running turn took but not yet accounted */
-    _Atomic uint64_t id;         /* live incarnation id, 0 when none */
+    _Atomic uint64_t hwm;        /* mailbox high water */
+    _Atomic(wr__waiter *) waiters; /* senders parked on our full mailbox */
+    _Atomic uint64_t drops, restarts;
+    /* -- read by senders, written at spawn, exit and stop -- */
+    _Alignas(64) _Atomic uint64_t id; /* live incarnation id, 0 when none */
     _Atomic uint32_t capacity;   /* 0 = unbounded */
     _Atomic uint32_t policy;     /* enum wr_mailbox_policy */
     _Atomic uint64_t stop_id;    /* incarnation asked to stop urgently */
     _Atomic uint32_t stop_kind;  /* wr_exit_kind of that stop */
     _Atomic uint32_t next_free;  /* freelist link (index+1) */
-    _Atomic(wr__waiter *) waiters; /* senders parked on our full mailbox */
-    _Atomic uint64_t msgs_in, msgs_out, drops, hwm, restarts;
     _Atomic(char *) reg_name;    /* owner: registry (guarded by its lock) */
     _Atomic uint32_t nsubs;      /* broker subscriptions */
-    /* -- the runner (one worker at a time) -- */
+    /* -- the runner (one worker at a time); others only read the atomics -- */
     _Alignas(64) wr_msg *head;   /* mailbox consumer end */
+    _Atomic int64_t taken;       /* units the running turn took but not yet accounted */
+    _Atomic uint64_t msgs_in, msgs_out;
     struct wr__actor *runq_next; /* owner: the run queue holding it */
     wr_id self;                  /* incarnation being run, 0 when dead */
     wr__life *life;              /* owner: this actor */
@@ -119,6 +123,14 @@ typedef struct wr__actor {
     _Alignas(16) unsigned char life_inline[WR__LIFE_INLINE];
 } wr__actor;
 
+/* Envelopes of one home worker collected for the trip home (envelope.c). */
+typedef struct wr__batch {
+    wr_msg *head, *tail; /* owner: the collecting worker */
+    uint32_t n, home;
+} wr__batch;
+
+#define WR__OUT 8 /* home slots per worker; homes share them modulo WR__OUT */
+
 typedef struct wr__worker {
     wr_system *sys;
     unsigned index;
@@ -127,6 +139,7 @@ typedef struct wr__worker {
     _Alignas(64) atomic_int lock;
     wr__actor *rq_head, *rq_tail; /* guarded by lock */
     _Atomic uint32_t rq_len;
+    _Atomic uint64_t rq_since; /* when the queue last became non-empty */
     _Alignas(64) _Atomic int parked; /* futex word: 1 while asleep */
     /* owner: this worker's thread */
     _Alignas(64) _Atomic(wr__actor *) running;
@@ -138,6 +151,10 @@ typedef struct wr__worker {
     uint64_t watch_turns, watch_since;
     wr_msg *cache;    /* free envelopes; owner: this worker */
     uint32_t ncache;
+    wr__batch out[WR__OUT]; /* other workers' envelopes on their way home */
+    /* envelopes of ours freed by other workers, pushed in batches */
+    _Alignas(64) _Atomic(wr_msg *) remote; /* owner: this worker once taken */
+    _Atomic uint32_t nremote;
     uint64_t corr_next;
 } wr__worker;
 
@@ -211,8 +228,11 @@ void wr__list_free(wr_system *sys, wr__link **list);
 void wr__stop_all(wr_system *sys);
 
 /* ---- messages and mailboxes (mailbox.c) ---- */
+/* Envelopes (envelope.c); aux_ holds the home worker (index + 1, 0 = none). */
 wr_msg *wr__msg_new(wr_system *sys);
 void wr__msg_free(wr_system *sys, wr_msg *m);
+void wr__msg_flush(wr__worker *w);     /* send collected envelopes home (going idle) */
+void wr__msg_pool_free(wr__worker *w); /* workers stopped: free every pooled envelope */
 wb_status wr__msg_fill(wr_system *sys, wr_msg *m, const void *data, size_t len);
 wr_msg *wr__msg_clone(wr_system *sys, const wr_msg *m);
 wb_buf *wr__text(const char *s);
@@ -258,6 +278,13 @@ void wr__events_free(wr_system *sys);
 void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uint32_t aux);
 wb_status wr__sups_new(wr_system *sys);
 void wr__sups_free(wr_system *sys);
+
+/* Unbounded mailboxes: an actor whose send leaves this many messages waiting
+ * is parked after its handler like a WAIT sender, until fewer than
+ * WR__SOFT_LOW wait. A producer cannot run its consumer out of memory or out
+ * of cache; a consumer that keeps up never parks anyone. */
+#define WR__SOFT_HIGH 4096
+#define WR__SOFT_LOW 1024
 
 /* Kinds subject to mailbox capacity; replies, timeouts, exits and downs answer
  * the actor's own requests and links, so they are never dropped or refused. */

@@ -1,50 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* Envelopes, the MPSC mailbox (Vyukov intrusive queue) and message routing
- * with the bounded-mailbox policies. */
+/* Message payloads, the MPSC mailbox (Vyukov intrusive queue) and message
+ * routing with the bounded-mailbox policies. */
 #include <string.h>
 
 #include "rt/internal.h"
 
-#define WR__CACHE_MAX 1024 /* free envelopes kept per worker */
-
 /* ---- envelopes ------------------------------------------------------------ */
-
-wr_msg *wr__msg_new(wr_system *sys) {
-    wr__worker *w = wr__current_worker(sys);
-    wr_msg *m;
-    if (w && w->cache) {
-        m = w->cache;
-        w->cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
-        w->ncache--;
-    } else {
-        m = wb_alloc(&sys->alloc, sizeof *m, WB_TAG_MESSAGE);
-        if (!m) return NULL;
-    }
-    atomic_store_explicit(&m->next_, NULL, memory_order_relaxed);
-    m->from = m->to = 0;
-    m->kind = WR_MSG_USER;
-    m->flags_ = 0;
-    m->tag = 0;
-    m->corr = 0;
-    m->payload = m->meta = NULL;
-    m->len = 0;
-    m->aux_ = 0;
-    return m;
-}
-
-void wr__msg_free(wr_system *sys, wr_msg *m) {
-    if (!m) return;
-    wb_buf_unref(m->payload);
-    wb_buf_unref(m->meta);
-    wr__worker *w = wr__current_worker(sys);
-    if (w && w->ncache < WR__CACHE_MAX) {
-        atomic_store_explicit(&m->next_, w->cache, memory_order_relaxed);
-        w->cache = m;
-        w->ncache++;
-        return;
-    }
-    wb_free(&sys->alloc, m, sizeof *m, WB_TAG_MESSAGE);
-}
 
 wb_status wr__msg_fill(wr_system *sys, wr_msg *m, const void *data, size_t len) {
     (void)sys;
@@ -69,7 +30,6 @@ wr_msg *wr__msg_clone(wr_system *sys, const wr_msg *src) {
     m->payload = wb_buf_ref(src->payload);
     m->meta = wb_buf_ref(src->meta);
     m->len = src->len;
-    m->aux_ = src->aux_;
     memcpy(m->data, src->data, src->len);
     return m;
 }
@@ -135,6 +95,8 @@ wr_msg *wr__mailbox_pop(wr__actor *a) {
     }
     if (next) {
         a->head = next;
+        /* The producer wrote next on its core: fetch it while head is handled. */
+        __builtin_prefetch(next, 0);
         return head;
     }
     if (atomic_load_explicit(&a->tail, memory_order_acquire) != head) return NULL; /* push in flight */
@@ -261,6 +223,12 @@ wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err) 
             break; /* a worker without a handler context never blocks */
         }
     }
+    /* Soft limit of unbounded mailboxes (WR__SOFT_HIGH). The count includes
+     * what the target's running turn took: close enough for a limit. Like
+     * WAIT, register before the push, so the turn that takes it sees us. */
+    if (!cap && sender && sender->a != a && wr__bounded_kind(m->kind) &&
+        atomic_load_explicit(&a->count, memory_order_relaxed) >= WR__SOFT_HIGH)
+        park_sender(sys, sender, a, m->to);
     wr__mailbox_push(sys, a, m);
     return WB_OK;
 }

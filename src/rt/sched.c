@@ -41,9 +41,14 @@ static void rq_unlock(wr__worker *w) { atomic_store_explicit(&w->lock, 0, memory
 
 static void rq_push(wr__worker *w, wr__actor *a) {
     a->runq_next = NULL;
+    uint64_t now = atomic_load_explicit(&w->rq_len, memory_order_relaxed) ? 0 : wb_now_ns();
     rq_lock(w);
-    if (w->rq_tail) w->rq_tail->runq_next = a;
-    else w->rq_head = a;
+    if (w->rq_tail) {
+        w->rq_tail->runq_next = a;
+    } else {
+        w->rq_head = a;
+        atomic_store_explicit(&w->rq_since, now ? now : wb_now_ns(), memory_order_relaxed);
+    }
     w->rq_tail = a;
     atomic_store(&w->rq_len, atomic_load_explicit(&w->rq_len, memory_order_relaxed) + 1);
     rq_unlock(w);
@@ -82,7 +87,19 @@ static wr__actor *steal_next(wr__worker *self, wr__worker *v, uint64_t now) {
     return atomic_exchange_explicit(&v->next, NULL, memory_order_acquire);
 }
 
-/* Takes from another worker's queue; with now != 0 also a stuck run-next. */
+/* A victim's only queued actor is left to it unless the queue has not been
+ * empty for WR__STUCK_NS: an actor that wakes another and yields (a producer
+ * and its consumer) keeps sharing one core and its cache, while work queued
+ * behind a long turn, or a queue that never drains, is spread out. */
+static bool rq_stealable(wr__worker *v, uint64_t now) {
+    uint32_t len = atomic_load_explicit(&v->rq_len, memory_order_relaxed);
+    if (len >= 2) return true;
+    if (len == 0 || !now) return false;
+    return now - atomic_load_explicit(&v->rq_since, memory_order_relaxed) >= WR__STUCK_NS;
+}
+
+/* Takes from another worker's queue; with now != 0 also a stuck run-next or
+ * a stuck single queued actor. */
 static wr__actor *steal(wr__worker *self, uint64_t now) {
     wr_system *sys = self->sys;
     unsigned n = sys->nworkers;
@@ -90,7 +107,7 @@ static wr__actor *steal(wr__worker *self, uint64_t now) {
     for (unsigned i = 0; i < n; i++) {
         wr__worker *v = &sys->workers[(start + i) % n];
         if (v == self) continue;
-        wr__actor *a = rq_pop(v);
+        wr__actor *a = rq_stealable(v, now) ? rq_pop(v) : NULL;
         if (!a && now) a = steal_next(self, v, now);
         if (a) return a;
     }
@@ -197,7 +214,10 @@ static void *worker_main(void *arg) {
     tls_worker = w;
     while (!atomic_load_explicit(&sys->stop_workers, memory_order_acquire)) {
         wr__actor *a = find_work(w, 0);
-        if (!a) a = spin_for_work(w);
+        if (!a) {
+            wr__msg_flush(w); /* idle: envelopes we hold go home */
+            a = spin_for_work(w);
+        }
         if (!a) {
             park(w);
             continue;
@@ -253,13 +273,5 @@ void wr__sched_stop(wr_system *sys) {
         futex_wake(&sys->workers[i].parked);
     }
     for (unsigned i = 0; i < sys->nworkers; i++) pthread_join(sys->workers[i].thread, NULL);
-    for (unsigned i = 0; i < sys->nworkers; i++) {
-        wr__worker *w = &sys->workers[i];
-        while (w->cache) {
-            wr_msg *m = w->cache;
-            w->cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
-            wb_free(&sys->alloc, m, sizeof *m, WB_TAG_MESSAGE);
-        }
-        w->ncache = 0;
-    }
+    for (unsigned i = 0; i < sys->nworkers; i++) wr__msg_pool_free(&sys->workers[i]);
 }

@@ -40,7 +40,8 @@ static inline void ctx_init(wr_ctx *ctx, wr__worker *w, wr__actor *a, const wr_m
 static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool force) {
     if (!atomic_load_explicit(&a->waiters, memory_order_acquire)) return;
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
-    if (!force && cap && queued >= (int64_t)cap) return;
+    int64_t room = cap ? (int64_t)cap : WR__SOFT_LOW;
+    if (!force && queued >= room) return;
     wr__waiter *wt = atomic_exchange(&a->waiters, NULL);
     while (wt) {
         wr__waiter *n = wt->next;

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Bounded mailbox policies with exact drop counts, dead letters, payloads. */
+/* Bounded mailbox policies with exact drop counts, the unbounded soft limit,
+ * dead letters, payloads. */
 // ctest-label: concurrency
 #include "rt/rt_test.h"
 
@@ -198,6 +199,69 @@ static void payload_by_reference(void **state) {
     wr_system_free(sys);
 }
 
+/* Unbounded mailboxes have a soft limit: a sender that leaves 4096 messages
+ * waiting is parked after its handler (its slice still completes) and runs
+ * again once fewer than 1024 wait; nothing is lost or reordered. */
+static _Atomic int sink_open;
+static _Atomic uint64_t sink_got, sink_bad;
+
+static wr_turn sink_handle(wr_ctx *ctx, const wr_msg *m) {
+    (void)ctx;
+    if (m->tag == 1) {
+        atomic_store(&gate_entered, 1);
+        while (!atomic_load(&sink_open)) wb_sleep_ns(100000);
+        return WR_OK;
+    }
+    uint64_t seq;
+    memcpy(&seq, wr_msg_bytes(m, NULL), sizeof seq);
+    if (seq != atomic_load(&sink_got)) atomic_fetch_add(&sink_bad, 1);
+    atomic_fetch_add(&sink_got, 1);
+    return WR_OK;
+}
+
+typedef struct slicer {
+    wr_id target;
+    uint64_t sent;
+} slicer;
+
+static wr_turn slicer_handle(wr_ctx *ctx, const wr_msg *m) {
+    slicer *s = wr_ctx_state(ctx);
+    if (!s->target) memcpy(&s->target, wr_msg_bytes(m, NULL), sizeof s->target);
+    for (int i = 0; i < 1000; i++, s->sent++)
+        if (wr_ctx_send(ctx, s->target, 2, &s->sent, sizeof s->sent, NULL) != WB_OK) return WR_OK;
+    return s->sent < 10000 ? WR_YIELD : WR_OK;
+}
+
+static void unbounded_soft_limit(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    atomic_store(&gate_entered, 0);
+    wr_actor_spec sink = {.name = "sink", .handle = sink_handle};
+    wr_actor_spec spec = {.name = "slicer", .handle = slicer_handle, .state_size = sizeof(slicer)};
+    wr_id target, sender;
+    assert_int_equal(wr_spawn(sys, &sink, NULL, &target, NULL), WB_OK);
+    assert_int_equal(wr_send(sys, target, 1, NULL, 0, NULL), WB_OK);
+    assert_true(WAIT_UNTIL(atomic_load(&gate_entered), 5000 * MS));
+    assert_int_equal(wr_spawn(sys, &spec, NULL, &sender, NULL), WB_OK);
+    assert_int_equal(wr_send(sys, sender, 0, &target, sizeof target, NULL), WB_OK);
+    /* The 4096th send parks it: its slice ends at 5000, then it waits. */
+    wr_actor_stats st;
+    assert_true(WAIT_UNTIL(wr_actor_stats_get(sys, sender, &st) == WB_OK && st.msgs_out == 5000,
+                           5000 * MS));
+    wb_sleep_ns(50 * MS);
+    assert_int_equal(wr_actor_stats_get(sys, sender, &st), WB_OK);
+    assert_int_equal(st.msgs_out, 5000);
+    atomic_store(&sink_open, 1);
+    assert_true(WAIT_UNTIL(atomic_load(&sink_got) == 10000, 10000 * MS));
+    assert_int_equal(atomic_load(&sink_bad), 0);
+    assert_int_equal(wr_actor_stats_get(sys, target, &st), WB_OK);
+    /* Parked at 4096 or more, a slice still completes: 1000 on top. */
+    printf("# high water %llu\n", (unsigned long long)st.mailbox_high_water);
+    assert_true(st.mailbox_high_water <= 4096 + 1000);
+    assert_int_equal(st.drops, 0);
+    wr_system_free(sys);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(drop_newest),
@@ -207,6 +271,7 @@ int main(void) {
         cmocka_unit_test(wait_inside_parks_sender),
         cmocka_unit_test(dead_letter_event),
         cmocka_unit_test(payload_by_reference),
+        cmocka_unit_test(unbounded_soft_limit),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
