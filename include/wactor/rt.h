@@ -154,7 +154,10 @@ wb_status wr_exit(wr_system *sys, wr_id from, wr_id target, wr_exit_kind kind,
  * cfg.send_wait_ns (then WB_TIMEOUT), and from inside a handler it accepts
  * the message over capacity and parks the sending actor after its handler
  * returns: it receives nothing but exit signals until the target's mailbox is
- * below capacity again (or the target died). A worker thread never blocks. */
+ * below capacity again (or the target died). A worker thread never blocks.
+ * Unbounded mailboxes have a soft limit: an actor whose send finds 4096 or
+ * more messages waiting is parked the same way until fewer than 1024 wait
+ * (senders outside the actors are never held). */
 wb_status wr_send(wr_system *sys, wr_id to, uint32_t tag, const void *data, size_t len,
                   wb_error *err);
 wb_status wr_ctx_send(wr_ctx *ctx, wr_id to, uint32_t tag, const void *data, size_t len,
