@@ -95,7 +95,8 @@ static bool rq_stealable(wr__worker *v, uint64_t now) {
     uint32_t len = atomic_load_explicit(&v->rq_len, memory_order_relaxed);
     if (len >= 2) return true;
     if (len == 0 || !now) return false;
-    return now - atomic_load_explicit(&v->rq_since, memory_order_relaxed) >= WR__STUCK_NS;
+    uint64_t since = atomic_load_explicit(&v->rq_since, memory_order_relaxed);
+    return now > since && now - since >= WR__STUCK_NS; /* now may predate since */
 }
 
 /* Takes from another worker's queue; with now != 0 also a stuck run-next or
