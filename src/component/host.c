@@ -120,12 +120,20 @@ static void event_push(wc_host *h, const wc_event *ev) {
     if (h->on_event) h->on_event(h->event_ud, ev);
 }
 
+/* Copies src into dst (cap bytes, cut to fit, NUL-terminated): a plain
+ * copy, as snprintf("%s") costs more than the rest of an event. */
+static void text_copy(char *dst, size_t cap, const char *src) {
+    size_t n = strnlen(src, cap - 1);
+    memcpy(dst, src, n);
+    dst[n] = 0;
+}
+
 static void event_init(wc_event *ev, wc_event_type type, const wc_comp *c, wr_id id) {
     memset(ev, 0, sizeof *ev);
     ev->type = type;
     ev->id = id;
     ev->time_ns = wb_now_ns();
-    if (c) snprintf(ev->component, sizeof ev->component, "%s", c->name);
+    if (c) text_copy(ev->component, sizeof ev->component, c->name);
 }
 
 void wc__event(wc_host *h, wc_event_type type, const wc_comp *c, wr_id id, const char *fmt, ...) {
@@ -145,7 +153,7 @@ void wc__event_transition(wc_host *h, const wc_comp *c, wr_id id, const wc_trans
     ev.from = t->from;
     ev.to = t->to;
     ev.fail = t->fail;
-    snprintf(ev.text, sizeof ev.text, "%s", t->reason);
+    text_copy(ev.text, sizeof ev.text, t->reason);
     event_push(h, &ev);
 }
 

@@ -58,7 +58,8 @@ static void emit(wc_lifecycle *lc, wc_state from, wc_state to) {
     t.to = to;
     t.fail = lc->fail;
     t.at_ns = wb_now_ns();
-    snprintf(t.reason, sizeof t.reason, "%s", lc->reason);
+    _Static_assert(sizeof t.reason == sizeof lc->reason, "reason sizes differ");
+    memcpy(t.reason, lc->reason, sizeof t.reason); /* NUL-terminated: set by vsnprintf */
     lc->on_transition(lc->ud, &t);
 }
 
