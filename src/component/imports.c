@@ -314,6 +314,18 @@ static wa_host_status imp_msg_topic(wa_instance *inst, const wa_value *args, wa_
     return WA_HOST_OK;
 }
 
+/* A guest-spawned instance is named "<spawner>/<def>#<n>", so the slashes in
+ * a name count its generation. A guest whose init spawns its own definition
+ * would otherwise fill the host with instances; past this depth (or a name
+ * too long to build) the spawn is denied. */
+#define SPAWN_DEPTH_MAX_ 16
+
+static unsigned spawn_depth(const char *name) {
+    unsigned d = 0;
+    for (; *name; name++) d += *name == '/';
+    return d;
+}
+
 static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
     wc_actor *a = actor_of(inst);
     wc_host *h = a->comp->host;
@@ -323,9 +335,11 @@ static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_valu
     if (!guest_str(inst, args[0], args[1], def_name, sizeof def_name)) r = WC_INVALID;
     else if (!a->comp->def->caps.spawn) r = denied(a, "spawn of %s", def_name);
     else if (!(d = wc__def_find(h, def_name))) r = WC_NOT_FOUND;
+    else if (spawn_depth(a->comp->name) >= SPAWN_DEPTH_MAX_ ||
+             snprintf(name, sizeof name, "%s/%s#%u", a->comp->name, def_name,
+                      atomic_fetch_add(&h->spawn_seq, 1) + 1) >= (int)sizeof name)
+        r = denied(a, "spawn of %s beyond the spawn depth limit", def_name);
     else {
-        snprintf(name, sizeof name, "%s/%s#%u", a->comp->name, def_name,
-                 atomic_fetch_add(&h->spawn_seq, 1) + 1);
         wc_comp *c = NULL;
         wb_error err;
         wr_id id = 0;
