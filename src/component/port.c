@@ -160,7 +160,11 @@ static wb_status port_init(wr_ctx *ctx, void *arg) {
     port_call *pc = arg;
     wb_error err;
     uint64_t corr = 0;
-    wb_status st = wr_ctx_request(ctx, pc->to, pc->tag, pc->data, pc->len, pc->timeout_ns, &corr, &err);
+    /* Watch the target too: if it stops with our request still queued, the
+     * request is dropped with its mailbox, and DOWN says so at once. */
+    wb_status st = wr_ctx_monitor(ctx, pc->to, NULL, &err);
+    if (st == WB_OK)
+        st = wr_ctx_request(ctx, pc->to, pc->tag, pc->data, pc->len, pc->timeout_ns, &corr, &err);
     if (st != WB_OK) {
         port_finish(pc, false, wc_code_from_status(st), NULL, err.msg);
         return st;
@@ -171,12 +175,15 @@ static wb_status port_init(wr_ctx *ctx, void *arg) {
 
 static wr_turn port_handle(wr_ctx *ctx, const wr_msg *msg) {
     port_state *ps = wr_ctx_state(ctx);
-    if (!ps->call || (msg->kind != WR_MSG_REPLY && msg->kind != WR_MSG_TIMEOUT)) return WR_OK;
+    if (!ps->call || (msg->kind != WR_MSG_REPLY && msg->kind != WR_MSG_TIMEOUT && msg->kind != WR_MSG_DOWN))
+        return WR_OK;
     port_call *pc = ps->call;
     ps->call = NULL;
     size_t len = 0;
     const uint8_t *b = wr_msg_bytes(msg, &len);
-    if (msg->kind == WR_MSG_TIMEOUT) {
+    if (msg->kind == WR_MSG_DOWN) { /* a reply sent before it stopped came first */
+        port_finish(pc, false, WC_DEAD, NULL, "the component stopped before answering");
+    } else if (msg->kind == WR_MSG_TIMEOUT) {
         port_finish(pc, false, WC_TIMEOUT, NULL, "no reply in time");
     } else if (msg->tag == WC_REPLY_OK) {
         port_finish(pc, true, 0, msg->payload ? wb_buf_ref(msg->payload) : wb_buf_from(b, len), NULL);

@@ -164,6 +164,26 @@ static void target_stops_while_pending(void **state) {
     assert_string_equal(b2.out, "err -4");
     if (b2.took_ns > 700 * MS + 3 * SEC) fail_msg("resolved after %llu ms", (unsigned long long)(b2.took_ns / MS));
 
+    /* From outside, the caller watches the target: a request still queued
+     * when the target is killed resolves to DEAD at once, not at its deadline. */
+    wr_id t3 = spawn_ok(&T, "crasher", "stop-queued-2");
+    send_text(t3, "busy 20000");
+    wait_busy(t3);
+    bg_ask b4 = {0};
+    bg_start(&b4, t3, "hello");
+    for (int k = 0; k < 5000; k++) {
+        wr_actor_stats st;
+        wr_actor_stats_get(T.sys, t3, &st);
+        if (st.mailbox_len >= 1) break;
+        wb_sleep_ns(MS);
+    }
+    t0 = wb_now_ns();
+    assert_int_equal(wr_exit(T.sys, 0, t3, WR_EXIT_KILLED, "test", &err), WB_OK);
+    pthread_join(b4.th, NULL);
+    assert_false(b4.ok);
+    if (!strstr(b4.out, "error -6: the component stopped before answering")) fail_msg("got \"%s\"", b4.out);
+    if (wb_now_ns() - t0 > 3 * SEC) fail_msg("DEAD after %llu ms", (unsigned long long)((wb_now_ns() - t0) / MS));
+
     /* Stopped gracefully while waiting in receive(): the request it was
      * handling gets DEAD, and cleanup-less components terminate normally. */
     wr_id rc = spawn_ok(&T, "client", "stop-receiver");
