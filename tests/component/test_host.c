@@ -116,6 +116,11 @@ static void sender_is_real(void **state) {
     char out[256];
     assert_true(ask(&T, client, "request echo-3 2000 hello", 5 * SEC, out, sizeof out));
     assert_string_equal(out, "hello");
+    /* The self import gives the same id. */
+    char self[64];
+    snprintf(self, sizeof self, "ok %llu", (unsigned long long)client);
+    assert_true(ask(&T, client, "self", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, self);
     wb_buf *args = wc_payload_new(WC_CODEC_JSON, "[]", 2);
     wc_reply r;
     assert_int_equal(wc_invoke(T.host, echo, "last_sender", args->data, args->len, SEC, &r, &err), WB_OK);

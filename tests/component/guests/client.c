@@ -10,6 +10,7 @@
  *   sendn NAME N              -> sends a raw payload of N bytes in all
  *   receive TIMEOUT           -> "got TEXT" (next message) or "err N"
  *   publishn TOPIC PREFIX N   -> publishes PREFIX0 .. PREFIX<N-1>; "ok 0" / "err N"
+ *   self                      -> "ok ID" (its own id)
  *   seen                      -> the bodies of the events seen, comma-separated
  *   crashon TEXT              -> "ok 0"; an event whose body is TEXT then traps */
 #include "guest_util.h"
@@ -115,6 +116,7 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         guest_cat(t, &n, last_topic);
         return guest_answer(sender, kind, corr, t, n) < 0;
     }
+    if (guest_starts(cmd, "self")) return guest_status(sender, kind, corr, wactor_self()) < 0;
     if (guest_starts(cmd, "seen")) return guest_answer(sender, kind, corr, seen, seen_len) < 0;
     if (guest_starts(cmd, "crashon")) {
         int32_t i = 0;
