@@ -28,6 +28,7 @@
 typedef struct bench_clock {
     atomic_uint_fast64_t ready, failed;        /* counts */
     atomic_uint_fast64_t ready_ns, failed_ns;  /* time of the latest */
+    atomic_uint_fast64_t starting_ns;          /* latest Creating -> Starting */
 } bench_clock;
 
 typedef struct bench {
@@ -40,7 +41,9 @@ typedef struct bench {
 static inline void bench_on_event(void *ud, const wc_event *ev) {
     bench_clock *c = ud;
     if (ev->type != WC_EV_TRANSITION) return;
-    if (ev->to == WC_STATE_READY) {
+    if (ev->to == WC_STATE_STARTING) {
+        atomic_store(&c->starting_ns, ev->time_ns);
+    } else if (ev->to == WC_STATE_READY) {
         atomic_store(&c->ready_ns, ev->time_ns);
         atomic_fetch_add(&c->ready, 1);
     } else if (ev->to == WC_STATE_FAILED) {
