@@ -377,7 +377,8 @@ static wb_status start_instance(wc_actor *a, wb_error *err) {
             wc_lifecycle_fail(&a->lc, WC_FAIL_FUEL, "%s used more than %llu fuel", names[i],
                               (unsigned long long)budget);
         } else if (r.of.i32 != 0) {
-            wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "init returned %d", r.of.i32);
+            wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "init returned %d%s%s", r.of.i32,
+                              a->reason[0] ? ": " : "", a->reason);
         }
         if (a->lc.state == WC_STATE_FAILED) return wb_error_set(err, WB_STATE, "%s", a->lc.reason);
     }

@@ -66,6 +66,31 @@ static void spawn_and_register(void **state) {
     assert_int_equal(wc_host_module_count(T.host), before);
 }
 
+/* 1. an init that refuses: Failed(init failed) with the guest's reason,
+ * spawn says why, nothing registered. */
+static void init_failure(void **state) {
+    (void)state;
+    define_guest(&T, "bad-init", "bad_init", NULL);
+    wr_id id = 1;
+    wb_error err;
+    assert_int_equal(wc_spawn(T.host, "bad-init", "bad-init-1", &id, &err), WB_STATE);
+    assert_int_equal(id, 0);
+    if (!strstr(err.msg, "init failed: init returned 3: no config")) fail_msg("error \"%s\"", err.msg);
+    assert_int_equal(wr_lookup(T.sys, "bad-init-1"), 0);
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "bad-init-1", &info), WB_OK);
+    assert_int_equal(info.state, WC_STATE_FAILED);
+    assert_int_equal(info.fail, WC_FAIL_INIT);
+    /* Starting -> Failed, as an event. */
+    static wc_event ev[4096];
+    size_t n = wc_host_events(T.host, ev, 4096), found = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ev[i].type == WC_EV_TRANSITION && !strcmp(ev[i].component, "bad-init-1") &&
+            ev[i].from == WC_STATE_STARTING && ev[i].to == WC_STATE_FAILED && ev[i].fail == WC_FAIL_INIT)
+            found++;
+    assert_int_equal(found, 1);
+}
+
 /* 2. echo: byte-identical for empty, small and 1 MiB payloads; real sender. */
 static void echo_payloads(void **state) {
     (void)state;
@@ -446,6 +471,7 @@ static void receive_import(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(spawn_and_register),
+        cmocka_unit_test(init_failure),
         cmocka_unit_test(echo_payloads),
         cmocka_unit_test(sender_is_real),
         cmocka_unit_test(counter_state),
