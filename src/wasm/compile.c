@@ -38,6 +38,7 @@ typedef struct cframe {
     uint32_t loop_pos; /* LOOP: where back-edges go (its FUEL) */
     uint32_t fix;      /* chain of forward branch words to patch at end */
     uint32_t else_fix; /* IF: the BR_Z word to patch at else/end */
+    uint32_t outer_fuel_pos, outer_fuel_count; /* LOOP: the region it interrupts */
 } cframe;
 
 typedef struct comp {
@@ -528,9 +529,14 @@ static void branch_to(comp *c, cframe *f, uint32_t op_pos, wa_ir ir) {
 
 static uint32_t label_arity(const cframe *f) { return f->kind == F_LOOP ? f->nparams : f->nresults; }
 
-static void fuel_region(comp *c) {
+/* Writes the current region's count into its FUEL op. */
+static void fuel_close(comp *c) {
     if (c->fuel_pos != NONE && c->fuel_pos < c->len)
         c->code[c->fuel_pos] = c->fuel_count ? c->fuel_count : 1;
+}
+
+static void fuel_region(comp *c) {
+    fuel_close(c);
     emit_op(c, WA_IR_FUEL);
     c->fuel_pos = c->len;
     emit(c, 1);
@@ -687,7 +693,7 @@ static void blocktype(comp *c, const wa_instr *in, uint32_t *np, uint32_t *nr) {
 static void push_frame(comp *c, uint32_t kind, uint32_t np, uint32_t nr, bool dead) {
     if (!grow(c, (void **)&c->fr, &c->fr_cap, c->nfr + 1, sizeof *c->fr)) return;
     uint32_t h = c->sp >= np ? c->sp - np : 0;
-    c->fr[c->nfr++] = (cframe){kind, dead, dead, h, np, nr, NONE, NONE, NONE};
+    c->fr[c->nfr++] = (cframe){kind, dead, dead, h, np, nr, NONE, NONE, NONE, NONE, 0};
 }
 
 static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
@@ -708,11 +714,16 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
     }
     flush_from(c, 0);
     fresh = fresh && c->len == len0; /* the compare is still the last instruction */
+    uint32_t outer_pos = c->fuel_pos, outer_count = c->fuel_count;
     if (kind == F_LOOP) fuel_region(c);
     push_frame(c, kind, np, nr, false);
     if (c->oom) return;
     cframe *f = &c->fr[c->nfr - 1];
-    if (kind == F_LOOP) f->loop_pos = c->len - 2;
+    if (kind == F_LOOP) {
+        f->loop_pos = c->len - 2;
+        f->outer_fuel_pos = outer_pos;
+        f->outer_fuel_count = outer_count;
+    }
     if (kind == F_IF) {
         /* jump to else when the condition is false: a fresh compare becomes
          * the negated compare-and-branch */
@@ -781,7 +792,14 @@ static bool block_end(comp *c) {
     c->nfr--;
     reset_stack(c, f.height);
     for (uint32_t j = 0; j < f.nresults; j++) push(c, E_TEMP, 0, 0);
-    if (f.kind == F_LOOP) fuel_region(c);
+    if (f.kind == F_LOOP) {
+        /* the code after a loop is charged with the code before it (one
+         * FUEL op fewer to dispatch per loop exit); it runs at most once
+         * per run of that region, so the work between checks stays bounded */
+        fuel_close(c);
+        c->fuel_pos = f.outer_fuel_pos;
+        c->fuel_count = f.outer_fuel_count;
+    }
     c->last_dst = NONE;
     return false;
 }
