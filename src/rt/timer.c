@@ -27,6 +27,8 @@ struct wr__timers {
     uint64_t tick;              /* next tick to process */
     uint64_t origin;            /* wb_now_ns at start */
     size_t count;
+    uint64_t wake_tick; /* the thread sleeps until this tick (UINT64_MAX: no deadline) */
+    bool sleeping;
     wr__timer **table; /* id -> timer; owner: timers; guarded by lock */
     uint32_t *gens;
     uint32_t cap, *free_idx, nfree;
@@ -102,10 +104,14 @@ static void *timer_main(void *arg) {
         run_due(sys, t);
         if (t->stop) break;
         if (t->count == 0) {
+            t->wake_tick = UINT64_MAX;
+            t->sleeping = true;
             pthread_cond_wait(&t->cond, &t->lock);
+            t->sleeping = false;
             continue;
         }
-        uint64_t wake_ns = t->origin + next_due(t) * TICK_NS;
+        t->wake_tick = next_due(t);
+        uint64_t wake_ns = t->origin + t->wake_tick * TICK_NS;
         struct timespec ts;
         clock_gettime(CLOCK_MONOTONIC, &ts);
         uint64_t now = wb_now_ns();
@@ -117,7 +123,9 @@ static void *timer_main(void *arg) {
             ts.tv_sec++;
             ts.tv_nsec -= 1000000000L;
         }
+        t->sleeping = true;
         pthread_cond_timedwait(&t->cond, &t->lock, &ts);
+        t->sleeping = false;
     }
     pthread_mutex_unlock(&t->lock);
     return NULL;
@@ -225,7 +233,8 @@ wb_status wr__timer_add(wr_system *sys, wr_msg *tmpl, uint64_t delay_ns, uint64_
     t->count++;
     insert(t, tm);
     if (id) *id = tm->id;
-    pthread_cond_signal(&t->cond);
+    /* Wake the thread only if it would sleep past this timer. */
+    if (!t->sleeping || tm->due < t->wake_tick) pthread_cond_signal(&t->cond);
     pthread_mutex_unlock(&t->lock);
     return WB_OK;
 }
