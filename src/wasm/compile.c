@@ -406,10 +406,15 @@ static wa_ir load_add_form(wa_ir op) {
 
 static void load(comp *c, wa_ir op, uint32_t offset) {
     wa_ir fused = load_add_form(op);
-    if (fused != WA_IR_BAD && c->last_ir == WA_IR_I32_ADD_IMM && c->sp > 0 &&
-        c->stk[c->sp - 1].kind == E_TEMP && c->last_dst != NONE &&
-        c->code[c->last_dst] == c->base + c->sp - 1) {
-        /* [add_imm d a imm] becomes [load_a d a imm offset]: same slot d */
+    /* the _X forms follow the _A forms in the same order */
+    if (fused != WA_IR_BAD && c->last_ir == WA_IR_I32_ADD)
+        fused = (wa_ir)(WA_IR_I32_LOAD_X + (fused - WA_IR_I32_LOAD_A));
+    else if (c->last_ir != WA_IR_I32_ADD_IMM)
+        fused = WA_IR_BAD;
+    if (fused != WA_IR_BAD && c->sp > 0 && c->stk[c->sp - 1].kind == E_TEMP &&
+        c->last_dst != NONE && c->code[c->last_dst] == c->base + c->sp - 1) {
+        /* [add_imm d a imm] becomes [load_a d a imm offset], [add d a b]
+         * becomes [load_x d a b offset]: same slot d */
         uint32_t p = c->last_op;
         c->code[p] = c->opw[fused];
         emit(c, offset);

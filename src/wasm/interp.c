@@ -593,6 +593,11 @@ dispatch:
     CASE(F32_LOAD_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + pc[3]) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v; memcpy(&v, mbase + ea, 4); WU32(1, v); NEXT(5); }
     CASE(F64_LOAD_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + pc[3]) + pc[4]; if (ea + 8 > msize) goto trap_mem; uint64_t v; memcpy(&v, mbase + ea, 8); WU64(1, v); NEXT(5); }
     CASE(I32_LOAD8_U_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + pc[3]) + pc[4]; if (ea + 1 > msize) goto trap_mem; uint8_t v; memcpy(&v, mbase + ea, 1); WU32(1, v); NEXT(5); }
+    CASE(I32_LOAD_X) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + RU32(3)) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v; memcpy(&v, mbase + ea, 4); WU32(1, v); NEXT(5); }
+    CASE(I64_LOAD_X) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + RU32(3)) + pc[4]; if (ea + 8 > msize) goto trap_mem; uint64_t v; memcpy(&v, mbase + ea, 8); WU64(1, v); NEXT(5); }
+    CASE(F32_LOAD_X) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + RU32(3)) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v; memcpy(&v, mbase + ea, 4); WU32(1, v); NEXT(5); }
+    CASE(F64_LOAD_X) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + RU32(3)) + pc[4]; if (ea + 8 > msize) goto trap_mem; uint64_t v; memcpy(&v, mbase + ea, 8); WU64(1, v); NEXT(5); }
+    CASE(I32_LOAD8_U_X) { uint64_t ea = (uint64_t)(uint32_t)(RU32(2) + RU32(3)) + pc[4]; if (ea + 1 > msize) goto trap_mem; uint8_t v; memcpy(&v, mbase + ea, 1); WU32(1, v); NEXT(5); }
     CASE(I32_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(3); memcpy(mbase + ea, &v, 4); NEXT(5); }
     CASE(I64_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)RU64(3); memcpy(mbase + ea, &v, 8); NEXT(5); }
     CASE(F32_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(3); memcpy(mbase + ea, &v, 4); NEXT(5); }
