@@ -8,6 +8,8 @@
  *   "rtt ID N"       N requests to ID, each waiting for its reply; reply with
  *                    the ns they took
  *   "spawn DEF N"    spawn N children of definition DEF; reply with the ns
+ *   "spawnask DEF N" N times: spawn a child of DEF and wait for its answer to
+ *                    a request (spawn -> serving latency); reply with the ns
  *   "crash"          trap (unreachable), also as a plain message */
 #include "wactor.h"
 
@@ -65,6 +67,18 @@ static int32_t spawn(const char *def, int32_t len, int64_t n) {
     return 0;
 }
 
+static int32_t spawn_ask(const char *def, int32_t len, int64_t n) {
+    static const uint8_t msg[] = {0x55, 'h', 'i'};
+    uint8_t reply[16];
+    for (int64_t i = 0; i < n; i++) {
+        int64_t id = wactor_spawn(def, len);
+        if (id < 0) return (int32_t)id;
+        int32_t st = wactor_request(id, msg, (int32_t)sizeof msg, reply, (int32_t)sizeof reply, 10000);
+        if (st != (int32_t)sizeof msg) return st < 0 ? st : WACTOR_ERROR;
+    }
+    return 0;
+}
+
 WACTOR_EXPORT("handle_message")
 int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) {
     int32_t n = wactor_msg_read(g_in, (int32_t)sizeof g_in);
@@ -82,6 +96,13 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         p += 4;
         int64_t target = num(&p, end);
         st = rtt(target, num(&p, end));
+    } else if (starts(p, end, "spawnask ")) {
+        p += 9;
+        const char *def = p;
+        while (p < end && *p != ' ') p++;
+        int32_t dlen = (int32_t)(p - def);
+        if (p < end) p++;
+        st = spawn_ask(def, dlen, num(&p, end));
     } else if (starts(p, end, "spawn ")) {
         p += 6;
         const char *def = p;

@@ -63,6 +63,12 @@ int main(int argc, char **argv) {
     uint64_t cpu = bench_cpu_ns(BENCH_CPU_PROCESS) - c0;
     bench_report("spawn_guest", (double)(atomic_load(&b.clock.ready_ns) - t0) / (double)k, "ns");
     bench_report("spawn_guest_cpu", (double)cpu / (double)k, "ns");
+    wr_id q = bench_spawn(&b, "peer", "asker");
+    if (!q) return 1;
+    snprintf(cmd, sizeof cmd, "spawnask idle %" PRIu64, k / 4);
+    int64_t ns = bench_ask(&b, q, cmd);
+    if (ns < 0) return 1;
+    bench_report("spawn_serving", (double)ns / (double)(k / 4), "ns");
     bench_close(&b);
     return 0;
 }

@@ -402,6 +402,20 @@ void wc__comp_set_id(wc_comp *c, wr_id id) {
     pthread_mutex_unlock(&h->lock);
 }
 
+void wc__comp_claim_id(wc_comp *c, wr_id id) {
+    wc_host *h = c->host;
+    pthread_mutex_lock(&h->lock);
+    /* Once its init began, the incarnation records itself (and may be gone). */
+    if (!atomic_load(&c->id) && atomic_load(&c->incarnations) == 0) {
+        atomic_store(&c->id, id);
+        if (h->ncomps > h->ids_cap) ids_grow(h);
+        size_t s = id_slot(h, id);
+        c->hnext = h->ids[s];
+        h->ids[s] = c;
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
 wc_comp *wc__comp_by_id(wc_host *h, wr_id id) {
     if (!id) return NULL;
     pthread_mutex_lock(&h->lock);

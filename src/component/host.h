@@ -136,6 +136,9 @@ wc_def *wc__def_find(wc_host *h, const char *name);
 bool wc__topic_declared(wc_host *h, const char *topic);
 wc_comp *wc__comp_by_id(wc_host *h, wr_id id);
 void wc__comp_set_id(wc_comp *c, wr_id id);
+/* Records the id of a just-spawned child before its init runs (so its
+ * spawner can message it at once); no-op once an incarnation started. */
+void wc__comp_claim_id(wc_comp *c, wr_id id);
 /* Creates the record for a new named instance; WB_EXISTS if taken. */
 wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child_opts *opts,
                        wc_comp **out, wb_error *err);

@@ -345,6 +345,7 @@ static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_valu
         wr_id id = 0;
         wb_status st = wc__comp_new(h, d, name, NULL, &c, &err);
         if (st == WB_OK) st = wr_ctx_spawn(a->ctx, &c->spec, c, 0, &id, NULL, &err);
+        if (st == WB_OK) wc__comp_claim_id(c, id); /* the spawner may message it at once */
         r = st == WB_OK ? (int64_t)id : wc_code_from_status(st);
     }
     res[0] = wa_i64(r);
