@@ -43,6 +43,7 @@ w=$(get spawn_ready_p50); row "spawn, outside -> Ready (p50)" "$(us "$w")" "" "<
 w=$(get spawn_work_p50); row "  of which Starting -> Ready (p50)" "$(us "$w")" "" "<= 10 us" "$(ok "$w" 10000 low) / -"
 w=$(get spawn_guest); c=$(get spawn_guest_cpu)
 row "spawn by a component (per child)" "$(us "$w")" "$(us "$c")" "<= 10 us" "$(ok "$w" 10000 low) / $(ok "$c" 10000 low)"
+w=$(get spawn_serving); row "  spawn + its first answer (guest)" "$(us "$w")" "" "" ""
 
 run "$C/bench_comp_route" 200000
 w=$(get route_id_wall); c=$(get route_id); row "routing by id (outside thread)" "$(fmt "$w" ns)" "$(fmt "$c" ns)" "<= 50 ns" "$(ok "$w" 50 low) / $(ok "$c" 50 low)"

@@ -11,7 +11,10 @@
  * spawn_guest: a component spawns K children (wactor.spawn); ns per child
  *   from the first call until the last child is Ready (its event's time).
  * spawn_guest_cpu: process CPU time per child over the same phase (the
- *   driver thread naps meanwhile), what a spawn costs without the waits. */
+ *   driver thread naps meanwhile), what a spawn costs without the waits.
+ * spawn_serving: a component spawns a child and waits for its answer to a
+ *   request, K/4 times in a row; ns each (guest clock): spawn -> serving
+ *   inside the system, no outside thread involved. */
 #include "bench_comp.h"
 
 int main(int argc, char **argv) {
