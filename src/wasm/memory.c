@@ -42,7 +42,7 @@ static void block_put(wa_engine *e, uint8_t *base, size_t reserved, size_t dirty
     /* big blocks give their pages back now rather than sit resident in the pool */
     if (dirty >= WA_ZERO_BY_MADVISE && madvise(base, dirty, MADV_DONTNEED) == 0) dirty = 0;
     pthread_mutex_lock(&e->pool_lock);
-    if (e->pool_len < e->memory_pool_max && reserved == WA_MIN_RESERVE) {
+    if (e->pool_len < e->memory_pool_max && reserved <= WA_MIN_RESERVE) {
         e->pool[e->pool_len++] = (wa_pool_block){base, reserved, dirty};
         base = NULL;
     }
@@ -72,7 +72,12 @@ wa_memory *wa__memory_new(wa_engine *e, const wa_memtype *t, uint32_t limit_page
     m->has_max = t->limits.has_max;
     m->decl_max = (uint32_t)t->limits.max;
     m->limit_pages = limit_pages;
-    size_t want = m->size > WA_MIN_RESERVE ? m->size : WA_MIN_RESERVE;
+    /* A memory that can never grow past a few pages (declared maximum or the
+     * limit) reserves just that: neighbouring small mappings then share
+     * page-table pages, which is most of an idle component's footprint. */
+    size_t want = WA_MIN_RESERVE;
+    if (max * WA_PAGE_SIZE < want) want = (size_t)(max ? max : 1) * WA_PAGE_SIZE;
+    if (m->size > want) want = m->size;
     m->base = block_get(e, want, &m->reserved);
     if (!m->base) {
         wb_free(&e->alloc, m, sizeof *m, WB_TAG_INSTANCE);
