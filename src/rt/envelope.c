@@ -4,7 +4,7 @@
  * another recycle the same envelopes instead of going through malloc. */
 #include "rt/internal.h"
 
-#define WR__CACHE_MAX 1024  /* free envelopes kept per worker */
+#define WR__CACHE_MAX 4096  /* free envelopes kept per worker: above the soft limit's traffic */
 #define WR__BATCH 64        /* envelopes sent home together (one CAS) */
 #define WR__REMOTE_MAX 8192 /* returned envelopes a worker may have waiting */
 

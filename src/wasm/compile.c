@@ -65,6 +65,9 @@ typedef struct comp {
     uint32_t noffs, offs_cap;
     uint32_t cur_off;            /* module offset of the instruction being translated */
     uint32_t rec_pos, rec_off;   /* last recorded pair */
+    bool at_entry;               /* only constants and local ops since the entry */
+    uint64_t written;            /* locals < 64 set since the entry */
+    uint32_t nparams;            /* of the function being translated */
     bool oom, bad;
 } comp;
 
@@ -272,6 +275,16 @@ static void local_set(comp *c, uint32_t i, bool tee) {
         return;
     }
     centry top = c->stk[c->sp - 1];
+    uint64_t bit = i < 64 ? (uint64_t)1 << i : 0;
+    if (c->at_entry && top.kind == E_CONST && top.val == 0 && bit && !(c->written & bit) &&
+        i >= c->nparams) {
+        /* a declared local still holds the zero it was entered with (clang
+         * often starts a function by zeroing a loop's accumulator) */
+        pop(c, 1);
+        if (tee) push(c, E_LOCAL, i, 0);
+        return;
+    }
+    c->written |= bit;
     if (top.kind == E_TEMP && c->last_dst != NONE && c->code[c->last_dst] == c->base + c->sp - 1 &&
         !refs_local(c, i, c->sp - 1)) {
         c->code[c->last_dst] = i; /* the producer writes the local directly */
@@ -910,6 +923,9 @@ static bool instr(comp *c, const wa_instr *in) {
         return false;
     }
     c->fuel_count++;
+    if (op != WA_OP_I32_CONST && op != WA_OP_I64_CONST && op != WA_OP_F32_CONST && op != WA_OP_F64_CONST &&
+        op != WA_OP_LOCAL_GET && op != WA_OP_LOCAL_SET && op != WA_OP_LOCAL_TEE)
+        c->at_entry = false;
     wa_ir ir = ir_of(op);
     switch (op) {
     case WA_OP_UNREACHABLE:
@@ -994,6 +1010,9 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     c->cur_off = fd->body_offset;
     c->last_dst = c->fuel_pos = NONE;
     c->base = t->nparams + fd->nlocals;
+    c->at_entry = true;
+    c->written = 0;
+    c->nparams = t->nparams;
     push_frame(c, F_FUNC, 0, t->nresults, false);
     fuel_region(c);
     wa_reader r = wa_reader_make(m->bytes, fd->body, fd->body_end);
