@@ -680,12 +680,20 @@ enter:
         top->frames[top->nframes++] = (wa_frame){pc, cur, code, (uint32_t)(fp - stack)};
         fp = stack + base;
         {
-            /* a libc call costs more than a few stores for the usual handful */
+            /* a few plain stores for the usual handful: a loop here becomes
+             * `rep stos` (gcc), whose start-up cost dominated small calls */
             uint64_t *l = fp + ccode->nparams;
             uint32_t nl = ccode->nlocals;
-            if (nl <= 8)
-                for (uint32_t k = 0; k < nl; k++) l[k] = 0;
-            else memset(l, 0, (size_t)nl * 8);
+            switch (nl) {
+            case 6: l[5] = 0; /* fall through */
+            case 5: l[4] = 0; /* fall through */
+            case 4: l[3] = 0; /* fall through */
+            case 3: l[2] = 0; /* fall through */
+            case 2: l[1] = 0; /* fall through */
+            case 1: l[0] = 0; /* fall through */
+            case 0: break;
+            default: memset(l, 0, (size_t)nl * 8);
+            }
         }
         code = ccode;
         pc = ccode->words;
