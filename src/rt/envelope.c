@@ -7,6 +7,7 @@
 #define WR__CACHE_MAX 4096  /* free envelopes kept per worker: above the soft limit's traffic */
 #define WR__BATCH 64        /* envelopes sent home together (one CAS) */
 #define WR__REMOTE_MAX 8192 /* returned envelopes a worker may have waiting */
+#define WR__HOME_EXT UINT32_MAX /* home: the outside threads' pool */
 
 /* An envelope leaves the pools for good (the allocator takes it). */
 static void envelope_release(wr_system *sys, wr_msg *m) {
@@ -36,6 +37,22 @@ wr_msg *wr__msg_new(wr_system *sys) {
             if (w->cache) __builtin_prefetch(w->cache, 1);
         }
     }
+    uint32_t home = w ? w->index + 1 : 0;
+    if (!w && !atomic_flag_test_and_set_explicit(&sys->ext_lock, memory_order_acquire)) {
+        /* A sender outside the system: the shared outside pool, unless
+         * another outside thread holds it (then malloc, home 0). */
+        if (!sys->ext_cache && atomic_load_explicit(&sys->ext_remote, memory_order_relaxed)) {
+            sys->ext_cache = atomic_exchange_explicit(&sys->ext_remote, NULL, memory_order_acquire);
+            sys->ext_ncache = atomic_exchange_explicit(&sys->ext_nremote, 0, memory_order_relaxed);
+        }
+        m = sys->ext_cache;
+        if (m) {
+            sys->ext_cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
+            if (sys->ext_ncache) sys->ext_ncache--;
+        }
+        atomic_flag_clear_explicit(&sys->ext_lock, memory_order_release);
+        home = WR__HOME_EXT;
+    }
     if (!m) {
         m = wb_alloc(&sys->alloc, sizeof *m, WB_TAG_MESSAGE);
         if (!m) return NULL;
@@ -48,32 +65,44 @@ wr_msg *wr__msg_new(wr_system *sys) {
     m->corr = 0;
     m->payload = m->meta = NULL;
     m->len = 0;
-    m->aux_ = w ? w->index + 1 : 0; /* home worker, 0 = none */
+    m->aux_ = home; /* home worker + 1, WR__HOME_EXT, or 0 = none */
     return m;
 }
 
-/* Sends a batch to its home worker, or to the allocator when enough waits
- * there already (a home that stopped sending must not hoard memory). */
-static void batch_send(wr_system *sys, wr__batch *b) {
+/* Pushes a batch onto a home's return list, or to the allocator when enough
+ * waits there already (a home that stopped sending must not hoard memory). */
+static void batch_push(wr_system *sys, wr__batch *b, _Atomic(wr_msg *) *remote,
+                       _Atomic uint32_t *nremote) {
     if (!b->n) return;
-    wr__worker *home = &sys->workers[b->home];
-    if (atomic_load_explicit(&home->nremote, memory_order_relaxed) >= WR__REMOTE_MAX) {
+    if (atomic_load_explicit(nremote, memory_order_relaxed) >= WR__REMOTE_MAX) {
         while (b->head) {
             wr_msg *m = b->head;
             b->head = atomic_load_explicit(&m->next_, memory_order_relaxed);
             envelope_release(sys, m);
         }
     } else {
-        wr_msg *top = atomic_load_explicit(&home->remote, memory_order_relaxed);
+        wr_msg *top = atomic_load_explicit(remote, memory_order_relaxed);
         do {
             atomic_store_explicit(&b->tail->next_, top, memory_order_relaxed);
-        } while (!atomic_compare_exchange_weak_explicit(&home->remote, &top, b->head,
-                                                        memory_order_release,
+        } while (!atomic_compare_exchange_weak_explicit(remote, &top, b->head, memory_order_release,
                                                         memory_order_relaxed));
-        atomic_fetch_add_explicit(&home->nremote, b->n, memory_order_relaxed);
+        atomic_fetch_add_explicit(nremote, b->n, memory_order_relaxed);
     }
     b->head = b->tail = NULL;
     b->n = 0;
+}
+
+static void batch_send(wr_system *sys, wr__batch *b) {
+    if (!b->n) return;
+    wr__worker *home = &sys->workers[b->home];
+    batch_push(sys, b, &home->remote, &home->nremote);
+}
+
+static void batch_add(wr__batch *b, wr_msg *m) {
+    atomic_store_explicit(&m->next_, b->head, memory_order_relaxed);
+    if (!b->head) b->tail = m;
+    b->head = m;
+    b->n++;
 }
 
 void wr__msg_free(wr_system *sys, wr_msg *m) {
@@ -86,6 +115,11 @@ void wr__msg_free(wr_system *sys, wr_msg *m) {
         return;
     }
     uint32_t home = m->aux_;
+    if (home == WR__HOME_EXT) {
+        batch_add(&w->ext_out, m);
+        if (w->ext_out.n >= WR__BATCH) batch_push(sys, &w->ext_out, &sys->ext_remote, &sys->ext_nremote);
+        return;
+    }
     if (home == 0 || home - 1 == w->index || home > sys->nworkers) {
         if (w->ncache >= WR__CACHE_MAX) {
             envelope_release(sys, m);
@@ -102,18 +136,36 @@ void wr__msg_free(wr_system *sys, wr_msg *m) {
     wr__batch *b = &w->out[(home - 1) % WR__OUT];
     if (b->n && b->home != home - 1) batch_send(sys, b);
     b->home = home - 1;
-    atomic_store_explicit(&m->next_, b->head, memory_order_relaxed);
-    if (!b->head) b->tail = m;
-    b->head = m;
-    if (++b->n >= WR__BATCH) batch_send(sys, b);
+    batch_add(b, m);
+    if (b->n >= WR__BATCH) batch_send(sys, b);
 }
 
 void wr__msg_flush(wr__worker *w) {
     for (unsigned i = 0; i < WR__OUT; i++) batch_send(w->sys, &w->out[i]);
+    batch_push(w->sys, &w->ext_out, &w->sys->ext_remote, &w->sys->ext_nremote);
+}
+
+static void list_release(wr_system *sys, wr_msg *m) {
+    while (m) {
+        wr_msg *next = atomic_load_explicit(&m->next_, memory_order_relaxed);
+        envelope_release(sys, m);
+        m = next;
+    }
+}
+
+void wr__msg_ext_free(wr_system *sys) {
+    list_release(sys, sys->ext_cache);
+    list_release(sys, atomic_exchange(&sys->ext_remote, NULL));
+    sys->ext_cache = NULL;
+    sys->ext_ncache = 0;
+    atomic_store(&sys->ext_nremote, 0);
 }
 
 void wr__msg_pool_free(wr__worker *w) {
     wr_system *sys = w->sys;
+    list_release(sys, w->ext_out.head);
+    w->ext_out.head = w->ext_out.tail = NULL;
+    w->ext_out.n = 0;
     for (unsigned i = 0; i < WR__OUT; i++) {
         wr__batch *b = &w->out[i];
         while (b->head) {

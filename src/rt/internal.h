@@ -141,6 +141,7 @@ typedef struct wr__worker {
     _Atomic uint32_t rq_len;
     _Atomic uint64_t rq_since; /* when the queue last became non-empty */
     _Alignas(64) _Atomic int parked; /* futex word: 1 while asleep */
+    _Atomic int spinning;            /* 1 while spinning for work before parking */
     /* owner: this worker's thread */
     _Alignas(64) _Atomic(wr__actor *) running;
     _Atomic(wr__actor *) next; /* run-next slot: woken by this worker; stolen only
@@ -152,6 +153,7 @@ typedef struct wr__worker {
     wr_msg *cache;    /* free envelopes; owner: this worker */
     uint32_t ncache;
     wr__batch out[WR__OUT]; /* other workers' envelopes on their way home */
+    wr__batch ext_out;      /* outside threads' envelopes on their way home */
     /* envelopes of ours freed by other workers, pushed in batches */
     _Alignas(64) _Atomic(wr_msg *) remote; /* owner: this worker once taken */
     _Atomic uint32_t nremote;
@@ -183,6 +185,13 @@ struct wr_system {
     _Atomic bool stopping;  /* shutdown began: no spawn/send from outside */
     _Atomic bool halting;   /* actors are being stopped: no restarts */
     _Atomic uint64_t corr_ext;
+    /* Envelopes of threads outside the system (envelope.c): without a home of
+     * their own, each one would be a malloc here and a free on a worker. */
+    _Alignas(64) atomic_flag ext_lock; /* guards ext_cache, ext_ncache */
+    wr_msg *ext_cache;
+    uint32_t ext_ncache;
+    _Alignas(64) _Atomic(wr_msg *) ext_remote; /* freed by workers, in batches */
+    _Atomic uint32_t ext_nremote;
     /* counters */
     _Atomic uint64_t live, spawned, exited, dead_letters, drops, restarts;
     wr__timers *timers;     /* owner: system */
@@ -233,6 +242,7 @@ wr_msg *wr__msg_new(wr_system *sys);
 void wr__msg_free(wr_system *sys, wr_msg *m);
 void wr__msg_flush(wr__worker *w);     /* send collected envelopes home (going idle) */
 void wr__msg_pool_free(wr__worker *w); /* workers stopped: free every pooled envelope */
+void wr__msg_ext_free(wr_system *sys);   /* likewise, the outside threads' pool */
 wb_status wr__msg_fill(wr_system *sys, wr_msg *m, const void *data, size_t len);
 wr_msg *wr__msg_clone(wr_system *sys, const wr_msg *m);
 wb_buf *wr__text(const char *s);

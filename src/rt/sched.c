@@ -94,7 +94,9 @@ static wr__actor *steal_next(wr__worker *self, wr__worker *v, uint64_t now) {
 static bool rq_stealable(wr__worker *v, uint64_t now) {
     uint32_t len = atomic_load_explicit(&v->rq_len, memory_order_relaxed);
     if (len >= 2) return true;
-    if (len == 0 || !now) return false;
+    if (len == 0) return false;
+    if (atomic_load_explicit(&v->parked, memory_order_relaxed)) return true; /* no cache to keep */
+    if (!now) return false;
     uint64_t since = atomic_load_explicit(&v->rq_since, memory_order_relaxed);
     return now > since && now - since >= WR__STUCK_NS; /* now may predate since */
 }
@@ -125,6 +127,7 @@ static void futex_wake(_Atomic int *addr) {
 }
 
 static void wake_one(wr_system *sys) {
+    atomic_thread_fence(memory_order_seq_cst); /* our queued work before their parked flags */
     if (atomic_load(&sys->nparked) == 0) return;
     if (atomic_load(&sys->nspinning) > 0) return; /* a spinner will steal it */
     unsigned n = sys->nworkers;
@@ -163,6 +166,48 @@ static void park(wr__worker *w) {
 
 /* ---- scheduling ------------------------------------------------------------ */
 
+/* Work from outside the system goes to a worker spinning for work if there
+ * is one (it runs it at once), else to a sleeping one that it wakes, else
+ * round robin: a spinner or a freshly woken worker would leave a single actor
+ * queued on a busy worker alone for a while (see rq_stealable). */
+static bool wake_this(wr_system *sys, wr__worker *w);
+static void push_outside(wr_system *sys, wr__actor *a) {
+    unsigned n = sys->nworkers;
+    unsigned start = atomic_fetch_add_explicit(&sys->rr, 1, memory_order_relaxed);
+    for (unsigned i = 0; i < n; i++) {
+        wr__worker *w = &sys->workers[(start + i) % n];
+        if (atomic_load_explicit(&w->spinning, memory_order_relaxed)) {
+            rq_push(w, a);
+            wake_this(sys, w); /* it may have stopped spinning and gone to park */
+            return;
+        }
+    }
+    for (unsigned i = 0; i < n; i++) {
+        wr__worker *w = &sys->workers[(start + i) % n];
+        if (atomic_load_explicit(&w->parked, memory_order_relaxed)) {
+            rq_push(w, a);
+            wake_this(sys, w); /* when it fails, someone else woke w */
+            return;
+        }
+    }
+    rq_push(&sys->workers[start % n], a); /* all busy */
+    wake_one(sys);
+}
+
+/* Wakes w if it sleeps. The fence pairs with park(): either it sees our
+ * queued work or we see it parked. */
+static bool wake_this(wr_system *sys, wr__worker *w) {
+    atomic_thread_fence(memory_order_seq_cst);
+    int one = 1;
+    if (atomic_load_explicit(&w->parked, memory_order_relaxed) == 1 &&
+        atomic_compare_exchange_strong(&w->parked, &one, 0)) {
+        atomic_fetch_sub(&sys->nparked, 1);
+        futex_wake(&w->parked);
+        return true;
+    }
+    return false;
+}
+
 void wr__schedule(wr_system *sys, wr__actor *a) {
     wr__worker *w = wr__current_worker(sys);
     /* The streak only matters while others wait in our queue. */
@@ -176,8 +221,10 @@ void wr__schedule(wr_system *sys, wr__actor *a) {
         if (!old) return;
         a = old;
     }
-    if (!w) w = &sys->workers[atomic_fetch_add_explicit(&sys->rr, 1, memory_order_relaxed) %
-                              sys->nworkers];
+    if (!w) {
+        push_outside(sys, a);
+        return;
+    }
     rq_push(w, a);
     wake_one(sys);
 }
@@ -194,6 +241,7 @@ static wr__actor *find_work(wr__worker *w, uint64_t now) {
 static wr__actor *spin_for_work(wr__worker *w) {
     wr_system *sys = w->sys;
     atomic_fetch_add(&sys->nspinning, 1);
+    atomic_store_explicit(&w->spinning, 1, memory_order_relaxed);
     uint64_t now = wb_now_ns(), until = now + (uint64_t)sys->cfg.spin_us * 1000;
     wr__actor *a = NULL;
     for (unsigned i = 1; !atomic_load_explicit(&sys->stop_workers, memory_order_relaxed); i++) {
@@ -205,6 +253,7 @@ static wr__actor *spin_for_work(wr__worker *w) {
             if (now >= until) break;
         }
     }
+    atomic_store_explicit(&w->spinning, 0, memory_order_relaxed);
     atomic_fetch_sub(&sys->nspinning, 1);
     return a;
 }
@@ -275,4 +324,5 @@ void wr__sched_stop(wr_system *sys) {
     }
     for (unsigned i = 0; i < sys->nworkers; i++) pthread_join(sys->workers[i].thread, NULL);
     for (unsigned i = 0; i < sys->nworkers; i++) wr__msg_pool_free(&sys->workers[i]);
+    wr__msg_ext_free(sys);
 }

@@ -55,6 +55,7 @@ wb_status wr_system_new(const wr_config *cfg_in, wr_system **out, wb_error *err)
     sys->cfg = cfg;
     sys->alloc = cfg.allocator;
     sys->nworkers = cfg.workers;
+    atomic_flag_clear(&sys->ext_lock);
     sys->workers = wb_calloc(&sys->alloc, cfg.workers, sizeof *sys->workers, WB_TAG_GENERIC);
     if (!sys->workers) {
         wb_free(&sys->alloc, sys, sizeof *sys, WB_TAG_GENERIC);
