@@ -49,6 +49,7 @@ wr_msg *wr__msg_new(wr_system *sys) {
         if (m) {
             sys->ext_cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
             if (sys->ext_ncache) sys->ext_ncache--;
+            if (sys->ext_cache) __builtin_prefetch(sys->ext_cache, 1); /* as above */
         }
         atomic_flag_clear_explicit(&sys->ext_lock, memory_order_release);
         home = WR__HOME_EXT;
