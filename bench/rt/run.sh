@@ -76,7 +76,7 @@ echo "hand-off floor: wactor ping-pong vs two threads through a mutex + condvar"
 row workload wactor floor ratio target
 floor=$(value "$C/bench_compare_handoff" 100000 || true)
 if [[ -n $pp && -n $floor ]]; then
-  ratio=$(awk -v w="$pp" -v f="$floor" 'BEGIN { printf "%.2f", w / f }')
+  ratio=$(awk -v w="$pp" -v f="$floor" 'BEGIN { printf "%.3f", w / f }')
   row "ping-pong rtt" "$pp ns" "$floor ns" "${ratio}x" \
     "<=3x the floor $(awk -v r="$ratio" 'BEGIN { print (r <= 3) ? "ok" : "MISS" }')"
 else

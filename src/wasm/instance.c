@@ -350,7 +350,9 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
     size_t need = (t->nparams > t->nresults ? t->nparams : t->nresults) + 1;
     if (f->code && f->code->frame_slots > need) need = f->code->frame_slots;
     if (need > inst->stack_slots) {
-        size_t n = inst->stack_slots ? inst->stack_slots : 1024;
+        /* Start small (an idle component's first call stays shallow; 8 KiB
+         * here was most of its memory); deeper calls grow it by doubling. */
+        size_t n = inst->stack_slots ? inst->stack_slots : 64;
         while (n < need) n *= 2;
         if (n * 8 > inst->limits.max_stack_bytes) n = inst->limits.max_stack_bytes / 8;
         if (n < need) {
