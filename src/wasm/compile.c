@@ -65,8 +65,8 @@ typedef struct comp {
     uint32_t noffs, offs_cap;
     uint32_t cur_off;            /* module offset of the instruction being translated */
     uint32_t rec_pos, rec_off;   /* last recorded pair */
-    bool at_entry;               /* only constants and local ops since the entry */
-    uint64_t written;            /* locals < 64 set since the entry */
+    uint32_t loops;              /* open (live) loops around the current point */
+    uint64_t written;            /* locals < 64 set anywhere in the code so far */
     uint32_t nparams;            /* of the function being translated */
     bool oom, bad;
 } comp;
@@ -276,10 +276,12 @@ static void local_set(comp *c, uint32_t i, bool tee) {
     }
     centry top = c->stk[c->sp - 1];
     uint64_t bit = i < 64 ? (uint64_t)1 << i : 0;
-    if (c->at_entry && top.kind == E_CONST && top.val == 0 && bit && !(c->written & bit) &&
+    if (c->loops == 0 && top.kind == E_CONST && top.val == 0 && bit && !(c->written & bit) &&
         i >= c->nparams) {
         /* a declared local still holds the zero it was entered with (clang
-         * often starts a function by zeroing a loop's accumulator) */
+         * often starts a function by zeroing a loop's accumulator): outside
+         * every loop only code before this point can have run, and none of
+         * it wrote the local */
         pop(c, 1);
         if (tee) push(c, E_LOCAL, i, 0);
         return;
@@ -347,7 +349,53 @@ static bool commutes(wa_ir op) {
            op == WA_IR_I32_XOR || op == WA_IR_I32_EQ || op == WA_IR_I32_NE || op == WA_IR_I64_ADD;
 }
 
+/* Is entry k a temporary the last instruction just wrote? */
+static bool fresh_at(const comp *c, uint32_t k) {
+    return k < c->sp && c->stk[k].kind == E_TEMP && c->last_dst != NONE && c->code[c->last_dst] == c->base + k;
+}
+
+/* f64 add/sub/mul/div whose right operand (or either, when it commutes) the
+ * load just before produced: the load is taken back and the operation reads
+ * memory itself (one dispatch and one slot round trip fewer). */
+static bool binop_mem(comp *c, wa_ir op) {
+    if (op < WA_IR_F64_ADD || op > WA_IR_F64_DIV || c->sp < 2) return false;
+    if (c->last_ir != WA_IR_F64_LOAD && c->last_ir != WA_IR_F64_LOAD_A) return false;
+    bool swap = !fresh_at(c, c->sp - 1);
+    if (swap && (!(op == WA_IR_F64_ADD || op == WA_IR_F64_MUL) || !fresh_at(c, c->sp - 2) ||
+                 c->stk[c->sp - 1].kind == E_TEMP))
+        return false;
+    uint32_t p = c->last_op;
+    bool a_form = c->last_ir == WA_IR_F64_LOAD_A;
+    uint32_t addr = c->code[p + 2], imm = a_form ? c->code[p + 3] : 0, off = c->code[p + (a_form ? 4 : 3)];
+    c->len = p;
+    /* a trap here is the load's: keep its offset record */
+    uint32_t cur_off = c->cur_off;
+    c->cur_off = c->rec_off;
+    uint32_t a;
+    if (swap) {
+        /* the top is lazy (nothing ran after the load); a constant goes to
+         * the top's slot, as the load's own slot may hold its address */
+        centry t = c->stk[c->sp - 1];
+        a = t.kind == E_LOCAL ? t.local : c->base + c->sp - 1;
+        if (t.kind == E_CONST) emit_const(c, a, t.val);
+    } else {
+        a = use_top(c, 1);
+    }
+    pop(c, 2);
+    emit_op(c, WA_IR_F64_ADD_M + (op - WA_IR_F64_ADD));
+    uint32_t dpos = c->len;
+    emit(c, push_temp(c));
+    emit(c, a);
+    emit(c, addr);
+    emit(c, imm);
+    emit(c, off);
+    set_result(c, dpos);
+    c->cur_off = cur_off;
+    return true;
+}
+
 static void binop(comp *c, wa_ir op) {
+    if (binop_mem(c, op)) return;
     uint32_t imm;
     wa_ir iop = WA_IR_BAD;
     if (c->sp >= 2 && commutes(op) && c->stk[c->sp - 2].kind == E_CONST &&
@@ -457,6 +505,25 @@ static wa_ir store_add_form(wa_ir op) {
 }
 
 static void store(comp *c, wa_ir op, uint32_t offset) {
+    if (op == WA_IR_F64_STORE && c->last_ir == WA_IR_F64_ADD_M && c->sp >= 2 && fresh_at(c, c->sp - 1) &&
+        c->stk[c->sp - 2].kind != E_CONST) {
+        /* [add_m d a addr 0 offset] + [store addr d offset] becomes
+         * [add_ms addr offset a] */
+        uint32_t p = c->last_op;
+        uint32_t addr = c->stk[c->sp - 2].kind == E_LOCAL ? c->stk[c->sp - 2].local : c->base + c->sp - 2;
+        if (c->code[p + 3] == addr && c->code[p + 4] == 0 && c->code[p + 5] == offset) {
+            uint32_t a = c->code[p + 2];
+            c->code[p] = c->opw[WA_IR_F64_ADD_MS];
+            c->code[p + 1] = addr;
+            c->code[p + 2] = offset;
+            c->code[p + 3] = a;
+            c->len = p + 4;
+            c->last_ir = WA_IR_F64_ADD_MS;
+            c->last_dst = NONE;
+            pop(c, 2);
+            return;
+        }
+    }
     wa_ir fused = store_add_form(op);
     if (fused != WA_IR_BAD && c->sp >= 2 && c->last_ir == WA_IR_I32_ADD_IMM &&
         c->stk[c->sp - 1].kind == E_LOCAL && c->stk[c->sp - 2].kind == E_TEMP &&
@@ -562,6 +629,13 @@ static void fuel_region(comp *c) {
 }
 
 static void emit_return(comp *c, uint32_t n) {
+    if (n == 1) {
+        /* the usual single result: no copy loop, no move into place */
+        uint32_t src = use_top(c, 0);
+        emit_op(c, WA_IR_RET1);
+        emit(c, src);
+        return;
+    }
     flush_top(c, n);
     emit_op(c, WA_IR_RET);
     emit(c, c->base + c->sp - n);
@@ -738,6 +812,7 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
     if (c->oom) return;
     cframe *f = &c->fr[c->nfr - 1];
     if (kind == F_LOOP) {
+        c->loops++;
         f->loop_pos = c->len - 2;
         f->outer_fuel_pos = outer_pos;
         f->outer_fuel_count = outer_count;
@@ -811,6 +886,7 @@ static bool block_end(comp *c) {
     reset_stack(c, f.height);
     for (uint32_t j = 0; j < f.nresults; j++) push(c, E_TEMP, 0, 0);
     if (f.kind == F_LOOP) {
+        c->loops--;
         /* the code after a loop is charged with the code before it (one
          * FUEL op fewer to dispatch per loop exit); it runs at most once
          * per run of that region, so the work between checks stays bounded */
@@ -923,9 +999,6 @@ static bool instr(comp *c, const wa_instr *in) {
         return false;
     }
     c->fuel_count++;
-    if (op != WA_OP_I32_CONST && op != WA_OP_I64_CONST && op != WA_OP_F32_CONST && op != WA_OP_F64_CONST &&
-        op != WA_OP_LOCAL_GET && op != WA_OP_LOCAL_SET && op != WA_OP_LOCAL_TEE)
-        c->at_entry = false;
     wa_ir ir = ir_of(op);
     switch (op) {
     case WA_OP_UNREACHABLE:
@@ -1010,7 +1083,7 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     c->cur_off = fd->body_offset;
     c->last_dst = c->fuel_pos = NONE;
     c->base = t->nparams + fd->nlocals;
-    c->at_entry = true;
+    c->loops = 0;
     c->written = 0;
     c->nparams = t->nparams;
     push_frame(c, F_FUNC, 0, t->nresults, false);
@@ -1029,6 +1102,7 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
         return wb_error_set(err, WB_INVALID, "cannot compile function %u at offset %u",
                             def + m->nfunc_imports, (uint32_t)(r.p - m->bytes));
     uint64_t slots = (uint64_t)c->base + c->max_h + 1;
+    if (slots < (uint64_t)t->nparams + 4) slots = (uint64_t)t->nparams + 4; /* see wa_code */
     if (slots > UINT32_MAX / 2) return wb_error_set(err, WB_LIMIT, "function %u frame too large", def);
     out->words = wb_alloc(c->a, (size_t)c->len * sizeof *c->code, WB_TAG_MODULE);
     if (!out->words) return wb_error_set(err, WB_NOMEM, "out of memory");

@@ -282,21 +282,11 @@ dispatch:
         pc += 5;
         goto call_func;
     }
+    CASE(RET1) { fp[0] = fp[pc[1]]; goto ret; }
     CASE(RET) {
         uint32_t src = pc[1], n = pc[2];
         for (uint32_t j = 0; j < n; j++) fp[j] = fp[src + j];
-        wa_frame *fr = &top->frames[--top->nframes];
-        if (!fr->pc) goto done;
-        pc = fr->pc;
-        fp = stack + fr->fp;
-        code = fr->code;
-        if (fr->inst != cur) {
-            cur = fr->inst;
-            LOAD_CTX();
-        } else {
-            LOAD_MEM();
-        }
-        DISPATCH();
+        goto ret;
     }
 
     /* ---- memory ---- */
@@ -603,6 +593,12 @@ dispatch:
     CASE(F32_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(3); memcpy(mbase + ea, &v, 4); NEXT(5); }
     CASE(F64_STORE_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)RU64(3); memcpy(mbase + ea, &v, 8); NEXT(5); }
     CASE(I32_STORE8_A) { uint64_t ea = (uint64_t)(uint32_t)(RU32(1) + pc[2]) + pc[4]; if (ea + 1 > msize) goto trap_mem; uint8_t v = (uint8_t)RU64(3); memcpy(mbase + ea, &v, 1); NEXT(5); }
+#define EA_M(k) ((uint64_t)(uint32_t)(RU32(k) + pc[(k) + 1]) + pc[(k) + 2])
+    CASE(F64_ADD_M) { uint64_t ea = EA_M(3); if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); WF64(1, RF64(2) + m); NEXT(6); }
+    CASE(F64_SUB_M) { uint64_t ea = EA_M(3); if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); WF64(1, RF64(2) - m); NEXT(6); }
+    CASE(F64_MUL_M) { uint64_t ea = EA_M(3); if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); WF64(1, RF64(2) * m); NEXT(6); }
+    CASE(F64_DIV_M) { uint64_t ea = EA_M(3); if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); WF64(1, RF64(2) / m); NEXT(6); }
+    CASE(F64_ADD_MS) { uint64_t ea = (uint64_t)RU32(1) + pc[2]; if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); m = RF64(3) + m; memcpy(mbase + ea, &m, 8); NEXT(4); }
     CASE(I32_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 4 > msize) goto trap_mem; uint32_t v = pc[2]; memcpy(mbase + ea, &v, 4); NEXT(4); }
     CASE(I32_STORE8_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)pc[2]; NEXT(4); }
     CASE(I64_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)(int64_t)(int32_t)pc[2]; memcpy(mbase + ea, &v, 8); NEXT(4); }
@@ -633,6 +629,21 @@ dispatch:
         goto trap;
     }
 #endif
+
+ret: {
+        wa_frame *fr = &top->frames[--top->nframes];
+        if (!fr->pc) goto done;
+        pc = fr->pc;
+        fp = stack + fr->fp;
+        code = fr->code;
+        /* mbase/msize are current within one instance: memory.grow and
+         * host calls reload them */
+        if (fr->inst != cur) {
+            cur = fr->inst;
+            LOAD_CTX();
+        }
+        DISPATCH();
+    }
 
 call_func:
     if (callee->code) {
@@ -684,16 +695,11 @@ enter:
              * `rep stos` (gcc), whose start-up cost dominated small calls */
             uint64_t *l = fp + ccode->nparams;
             uint32_t nl = ccode->nlocals;
-            switch (nl) {
-            case 6: l[5] = 0; /* fall through */
-            case 5: l[4] = 0; /* fall through */
-            case 4: l[3] = 0; /* fall through */
-            case 3: l[2] = 0; /* fall through */
-            case 2: l[1] = 0; /* fall through */
-            case 1: l[0] = 0; /* fall through */
-            case 0: break;
-            default: memset(l, 0, (size_t)nl * 8);
-            }
+            l[0] = 0; /* every frame has these 4 slots (wa_code.frame_slots) */
+            l[1] = 0;
+            l[2] = 0;
+            l[3] = 0;
+            if (nl > 4) memset(l + 4, 0, (size_t)(nl - 4) * 8);
         }
         code = ccode;
         pc = ccode->words;

@@ -32,7 +32,8 @@ typedef struct wa_code {
     uint32_t type_index;
     uint32_t nparams, nresults;
     uint32_t nlocals;     /* declared locals, zeroed on entry */
-    uint32_t frame_slots; /* params + locals + max operand height */
+    uint32_t frame_slots; /* params + locals + max operand height, at least
+                             params + 4 (entry zeroes 4 slots unconditionally) */
     uint64_t sig_hash;    /* wa__functype_hash of the type */
     uint8_t *offsets;     /* owner: module; (IR word delta, module byte delta)
                              LEB pairs, one per instruction start, for traps */
