@@ -58,6 +58,7 @@ typedef struct comp {
     uint32_t base;      /* slot of operand height 0 */
     uint32_t last_op;   /* position of the last instruction */
     uint32_t last_ir;   /* its wa_ir */
+    uint32_t prev_op;   /* position of the instruction before it */
     uint32_t last_dst;  /* its destination word when its result is on top */
     uint32_t fuel_pos;  /* operand word of the current region's FUEL */
     uint32_t fuel_count;
@@ -128,6 +129,7 @@ uint32_t wa__code_offset(const wa_code *code, uint32_t pos) {
 
 static uint32_t emit_op(comp *c, wa_ir op) {
     record_offset(c);
+    c->prev_op = c->last_op;
     c->last_op = c->len;
     c->last_ir = op;
     c->last_dst = NONE;
@@ -524,6 +526,37 @@ static void store(comp *c, wa_ir op, uint32_t offset) {
             return;
         }
     }
+    if (c->sp >= 2 && c->last_ir == WA_IR_I32_ADD && fresh_at(c, c->sp - 2) && c->stk[c->sp - 1].kind != E_TEMP) {
+        /* [add d a b] + store becomes [store_x a b value offset]; the value
+         * is lazy (nothing ran after the add): a local or a constant */
+        centry v = c->stk[c->sp - 1];
+        wa_ir x = WA_IR_BAD;
+        if (v.kind == E_LOCAL) {
+            x = op == WA_IR_I32_STORE ? WA_IR_I32_STORE_X
+                : op == WA_IR_I64_STORE ? WA_IR_I64_STORE_X
+                : op == WA_IR_F32_STORE ? WA_IR_F32_STORE_X
+                : op == WA_IR_F64_STORE ? WA_IR_F64_STORE_X
+                : op == WA_IR_I32_STORE8 ? WA_IR_I32_STORE8_X
+                                         : WA_IR_BAD;
+        } else {
+            x = op == WA_IR_I32_STORE ? WA_IR_I32_STORE_IX
+                : op == WA_IR_I32_STORE8 ? WA_IR_I32_STORE8_IX
+                : op == WA_IR_I64_STORE && (int64_t)v.val == (int64_t)(int32_t)v.val ? WA_IR_I64_STORE_IX
+                                                                                       : WA_IR_BAD;
+        }
+        if (x != WA_IR_BAD) {
+            uint32_t p = c->last_op;
+            c->code[p] = c->opw[x];
+            c->code[p + 1] = c->code[p + 2];
+            c->code[p + 2] = c->code[p + 3];
+            c->code[p + 3] = v.kind == E_LOCAL ? v.local : (uint32_t)v.val;
+            emit(c, offset);
+            c->last_ir = x;
+            c->last_dst = NONE;
+            pop(c, 2);
+            return;
+        }
+    }
     wa_ir fused = store_add_form(op);
     if (fused != WA_IR_BAD && c->sp >= 2 && c->last_ir == WA_IR_I32_ADD_IMM &&
         c->stk[c->sp - 1].kind == E_LOCAL && c->stk[c->sp - 2].kind == E_TEMP &&
@@ -593,6 +626,8 @@ static wa_ir loop_form(uint32_t ir) {
     if (ir >= WA_IR_J_I32_EQ && ir <= WA_IR_J_I32_GE_U) return WA_IR_J_I32_EQ_L + (ir - WA_IR_J_I32_EQ);
     if (ir >= WA_IR_J_I32_EQ_IMM && ir <= WA_IR_J_I32_GE_U_IMM)
         return WA_IR_J_I32_EQ_IMM_L + (ir - WA_IR_J_I32_EQ_IMM);
+    if (ir == WA_IR_J_AND_IMM_Z) return WA_IR_J_AND_IMM_Z_L;
+    if (ir == WA_IR_J_AND_IMM_NZ) return WA_IR_J_AND_IMM_NZ_L;
     return WA_IR_BAD;
 }
 
@@ -610,6 +645,7 @@ static void branch_to(comp *c, cframe *f, uint32_t op_pos, wa_ir ir) {
         c->code[op_pos] = c->opw[ir];
         chain(c, f, pos);
     }
+    c->last_ir = ir;
 }
 
 static uint32_t label_arity(const cframe *f) { return f->kind == F_LOOP ? f->nparams : f->nresults; }
@@ -685,6 +721,15 @@ static cframe *label(comp *c, uint32_t depth) {
 static bool is_i32_cmp(uint32_t ir) { return ir >= WA_IR_I32_EQ && ir <= WA_IR_I32_GE_U; }
 static bool is_i32_cmp_imm(uint32_t ir) { return ir >= WA_IR_I32_EQ_IMM && ir <= WA_IR_I32_GE_U_IMM; }
 
+/* Is the last instruction an i32.eqz of the result of an i32.and with a
+ * constant just before it, that temporary dead once the eqz's result (the
+ * top, already popped) is consumed? */
+static bool eqz_of_and(const comp *c) {
+    uint32_t e = c->last_op, a = c->prev_op;
+    return c->last_ir == WA_IR_I32_EQZ && a + 4 == e && c->code[a] == c->opw[WA_IR_I32_AND_IMM] &&
+           c->code[a + 1] == c->code[e + 2] && c->code[e + 2] == c->base + c->sp;
+}
+
 static void br_if(comp *c, uint32_t depth) {
     cframe *f = label(c, depth);
     if (!f || c->sp == 0) {
@@ -711,6 +756,20 @@ static void br_if(comp *c, uint32_t depth) {
             c->code[p + 2] = c->code[p + 3];
             c->len = p + 3;
             branch_to(c, f, p, WA_IR_J_I32_EQ + (c->last_ir - WA_IR_I32_EQ));
+        } else if (top_fresh && c->last_ir == WA_IR_I32_AND_IMM) {
+            /* [and_imm d a imm] becomes [j_and_imm_nz a imm rel] */
+            uint32_t p = c->last_op;
+            c->code[p + 1] = c->code[p + 2];
+            c->code[p + 2] = c->code[p + 3];
+            c->len = p + 3;
+            branch_to(c, f, p, WA_IR_J_AND_IMM_NZ);
+        } else if (top_fresh && eqz_of_and(c)) {
+            /* [and_imm t a imm] [eqz d t] becomes [j_and_imm_z a imm rel] */
+            uint32_t p = c->prev_op;
+            c->code[p + 1] = c->code[p + 2];
+            c->code[p + 2] = c->code[p + 3];
+            c->len = p + 3;
+            branch_to(c, f, p, WA_IR_J_AND_IMM_Z);
         } else if (top_fresh && c->last_ir == WA_IR_I32_EQZ) {
             uint32_t p = c->last_op;
             c->code[p + 1] = c->code[p + 2];
@@ -796,13 +855,14 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
         return;
     }
     uint32_t cond = 0, cmp_ir = c->last_ir, cmp_pos = c->last_op, len0 = 0;
-    bool fresh = false;
+    bool fresh = false, and_eqz = false;
     if (kind == F_IF) {
         fresh = c->sp > 0 && c->stk[c->sp - 1].kind == E_TEMP && c->last_dst != NONE &&
                 c->code[c->last_dst] == c->base + c->sp - 1;
         cond = use_top(c, 0);
         pop(c, 1);
         len0 = c->len;
+        and_eqz = fresh && eqz_of_and(c);
     }
     flush_from(c, 0);
     fresh = fresh && c->len == len0; /* the compare is still the last instruction */
@@ -828,6 +888,17 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
             c->code[cmp_pos + 1] = c->code[cmp_pos + 2];
             c->code[cmp_pos + 2] = c->code[cmp_pos + 3];
             c->len = cmp_pos + 3;
+        } else if (fresh && cmp_ir == WA_IR_I32_AND_IMM) {
+            c->code[cmp_pos] = c->opw[WA_IR_J_AND_IMM_Z];
+            c->code[cmp_pos + 1] = c->code[cmp_pos + 2];
+            c->code[cmp_pos + 2] = c->code[cmp_pos + 3];
+            c->len = cmp_pos + 3;
+        } else if (fresh && and_eqz) {
+            uint32_t p = c->prev_op;
+            c->code[p] = c->opw[WA_IR_J_AND_IMM_NZ];
+            c->code[p + 1] = c->code[p + 2];
+            c->code[p + 2] = c->code[p + 3];
+            c->len = p + 3;
         } else if (fresh && cmp_ir == WA_IR_I32_EQZ) {
             c->code[cmp_pos] = c->opw[WA_IR_JNZ];
             c->code[cmp_pos + 1] = c->code[cmp_pos + 2];

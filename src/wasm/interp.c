@@ -469,6 +469,10 @@ dispatch:
     CASE(J_I32_LE_U_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a <= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(J_I32_GE_S_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(J_I32_GE_U_IMM_L) { uint32_t a = RU32(1), b = pc[2]; if (a >= b) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_AND_IMM_Z) { if (!(RU32(1) & pc[2])) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_AND_IMM_NZ) { if (RU32(1) & pc[2]) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
+    CASE(J_AND_IMM_Z_L) { if (!(RU32(1) & pc[2])) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
+    CASE(J_AND_IMM_NZ_L) { if (RU32(1) & pc[2]) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
     CASE(I32_EQZ) { uint32_t a = RU32(2); WU32(1, a == 0); NEXT(3); }
     CASE(I64_EQZ) { uint64_t a = RU64(2); WU32(1, a == 0); NEXT(3); }
     CASE(REF_IS_NULL) { uint64_t a = RU64(2); WU32(1, a == 0); NEXT(3); }
@@ -599,6 +603,15 @@ dispatch:
     CASE(F64_MUL_M) { uint64_t ea = EA_M(3); if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); WF64(1, RF64(2) * m); NEXT(6); }
     CASE(F64_DIV_M) { uint64_t ea = EA_M(3); if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); WF64(1, RF64(2) / m); NEXT(6); }
     CASE(F64_ADD_MS) { uint64_t ea = (uint64_t)RU32(1) + pc[2]; if (ea + 8 > msize) goto trap_mem; double m; memcpy(&m, mbase + ea, 8); m = RF64(3) + m; memcpy(mbase + ea, &m, 8); NEXT(4); }
+#define EA_X(k) ((uint64_t)(uint32_t)(RU32(k) + RU32((k) + 1)) + pc[(k) + 3])
+    CASE(I32_STORE_X) { uint64_t ea = EA_X(1); if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(3); memcpy(mbase + ea, &v, 4); NEXT(5); }
+    CASE(I64_STORE_X) { uint64_t ea = EA_X(1); if (ea + 8 > msize) goto trap_mem; uint64_t v = RU64(3); memcpy(mbase + ea, &v, 8); NEXT(5); }
+    CASE(F32_STORE_X) { uint64_t ea = EA_X(1); if (ea + 4 > msize) goto trap_mem; uint32_t v = (uint32_t)RU64(3); memcpy(mbase + ea, &v, 4); NEXT(5); }
+    CASE(F64_STORE_X) { uint64_t ea = EA_X(1); if (ea + 8 > msize) goto trap_mem; uint64_t v = RU64(3); memcpy(mbase + ea, &v, 8); NEXT(5); }
+    CASE(I32_STORE8_X) { uint64_t ea = EA_X(1); if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)RU64(3); NEXT(5); }
+    CASE(I32_STORE_IX) { uint64_t ea = EA_X(1); if (ea + 4 > msize) goto trap_mem; uint32_t v = pc[3]; memcpy(mbase + ea, &v, 4); NEXT(5); }
+    CASE(I32_STORE8_IX) { uint64_t ea = EA_X(1); if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)pc[3]; NEXT(5); }
+    CASE(I64_STORE_IX) { uint64_t ea = EA_X(1); if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)(int64_t)(int32_t)pc[3]; memcpy(mbase + ea, &v, 8); NEXT(5); }
     CASE(I32_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 4 > msize) goto trap_mem; uint32_t v = pc[2]; memcpy(mbase + ea, &v, 4); NEXT(4); }
     CASE(I32_STORE8_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)pc[2]; NEXT(4); }
     CASE(I64_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)(int64_t)(int32_t)pc[2]; memcpy(mbase + ea, &v, 8); NEXT(4); }
