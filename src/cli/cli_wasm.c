@@ -11,6 +11,12 @@
 
 #define CLI_EXIT_TRAP 134   /* what a shell reports for SIGABRT: wasmtime's habit */
 #define CLI_FUEL_SLICE (UINT64_C(1) << 24)
+/* A C program expects the recursion depth its 8 MiB native stack gives
+ * (~100k-250k small frames; Ackermann(3, 13) needs 65k). The engine's
+ * defaults suit many small actors; a single command may go deeper. Both
+ * stacks grow on demand, so a shallow program pays nothing for this. */
+#define CLI_MAX_CALL_DEPTH 500000u
+#define CLI_MAX_STACK_BYTES (128u << 20)
 
 static const char cli_wasm_usage[] =
     "usage: wactor wasm run [options] FILE.wasm [ARGS...]\n"
@@ -185,6 +191,8 @@ static int run_instance(const run_opts *o, wa_engine *e, wa_module *m, wa_wasi *
     wa_limits limits = {0};
     limits.max_memory_pages = o->max_pages;
     limits.max_fuel = o->fuel;
+    limits.max_call_depth = CLI_MAX_CALL_DEPTH;
+    limits.max_stack_bytes = CLI_MAX_STACK_BYTES;
     wb_status st = wa_instance_new(m, l, &limits, wasi, &inst, &err);
     int32_t code;
     if (st == WB_TRAP && wa_wasi_exited(wasi, &code)) {

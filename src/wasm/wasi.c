@@ -248,8 +248,10 @@ static wb_status wasi_init_stdio(wa_wasi *w, const wa_wasi_config *cfg, wb_error
         if (s->kind == WA_WASI_STDIO_FD) {
             struct stat sb;
             if (fstat(s->fd, &sb) == 0) ent.filetype = wa__wasi_filetype(sb.st_mode);
-            /* Redirected from or to a file: seeking works there as on the host. */
-            if (ent.filetype == WA_WASI_FT_FILE)
+            /* Seekable on the host (a file, /dev/null): seekable here too. A
+             * character device with the seek right is no terminal to
+             * wasi-libc's isatty(), so /dev/null is not taken for a tty. */
+            if (lseek(s->fd, 0, SEEK_CUR) >= 0)
                 ent.rights |= WA_WASI_R(WA_WASI_R_FD_SEEK) | WA_WASI_R(WA_WASI_R_FD_TELL);
         }
         uint32_t slot;

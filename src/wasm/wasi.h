@@ -147,6 +147,7 @@ uint16_t wa__wasi_stdio_write(wa_wasi *w, int stream, const uint8_t *buf, size_t
 typedef struct wa__wasi_at {
     int dir;        /* owned when `own`, else the base descriptor */
     bool own;
+    bool dir_only;  /* the path ended in '/': it names a directory or nothing */
     char name[256]; /* "." when the path names the directory itself */
 } wa__wasi_at;
 /* Reads the guest path at [ptr, ptr+len) and resolves it beneath base.

@@ -153,10 +153,14 @@ static uint16_t fd_io(wa_wasi *w, wa__wasi_fd *ent, struct iovec *v, uint32_t n,
 
 static uint16_t fd_rw(wa_wasi *w, wa_instance *in, const wa_value *a, bool write, bool positioned) {
     uint64_t need = WA_WASI_R(write ? WA_WASI_R_FD_WRITE : WA_WASI_R_FD_READ);
-    if (positioned) need |= WA_WASI_R(WA_WASI_R_FD_SEEK);
     uint16_t e;
-    wa__wasi_fd *ent = wa__wasi_fd_get(w, (uint32_t)a[0].of.i32, need, &e);
+    wa__wasi_fd *ent = wa__wasi_fd_get(w, (uint32_t)a[0].of.i32, 0, &e);
     if (!ent) return e;
+    /* What read(2)/write(2) say on a directory, and pread(2) on a pipe. */
+    if (ent->kind == WA__WASI_FD_DIR) return write ? WA_WASI_EBADF : WA_WASI_EISDIR;
+    if ((ent->rights & need) != need) return WA_WASI_ENOTCAPABLE;
+    if (positioned && !(ent->rights & WA_WASI_R(WA_WASI_R_FD_SEEK)))
+        return ent->kind == WA__WASI_FD_STDIO ? WA_WASI_ESPIPE : WA_WASI_ENOTCAPABLE;
     if (positioned && a[3].of.i64 < 0) return WA_WASI_EINVAL;
     if (positioned && fd_host(w, ent) < 0) return WA_WASI_ESPIPE;
     struct iovec small[WASI_SMALL_IOVS], *v;
@@ -207,7 +211,8 @@ static uint16_t fd_seek(wa_wasi *w, wa_instance *in, uint32_t fd, int64_t off, u
     uint16_t e;
     wa__wasi_fd *ent = wa__wasi_fd_get(w, fd, 0, &e);
     if (!ent) return e;
-    if (ent->kind == WA__WASI_FD_STDIO && ent->filetype != WA_WASI_FT_FILE) return WA_WASI_ESPIPE;
+    const uint64_t seekable = WA_WASI_R(WA_WASI_R_FD_SEEK) | WA_WASI_R(WA_WASI_R_FD_TELL);
+    if (ent->kind == WA__WASI_FD_STDIO && !(ent->rights & seekable)) return WA_WASI_ESPIPE;
     if ((ent->rights & need) != need) return WA_WASI_ENOTCAPABLE;
     static const int whences[] = {SEEK_SET, SEEK_CUR, SEEK_END};
     if (whence > 2) return WA_WASI_EINVAL;

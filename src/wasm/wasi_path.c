@@ -72,6 +72,16 @@ static bool is_symlink(int dir, const char *name) {
     return fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode);
 }
 
+static bool is_dir(int dir, const char *name) {
+    struct stat sb;
+    return fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISDIR(sb.st_mode);
+}
+
+static bool exists(int dir, const char *name) {
+    struct stat sb;
+    return fstatat(dir, name, &sb, AT_SYMLINK_NOFOLLOW) == 0;
+}
+
 /* Enters directory `comp`, or splices it when it is a symlink. */
 static uint16_t walk_enter(wasi_walk *wk, const char *comp) {
     int cur = walk_cur(wk);
@@ -119,7 +129,11 @@ static uint16_t walk_run(wasi_walk *wk, bool follow, wa__wasi_at *out) {
              * name is handed on without the slash: a slash would make the
              * kernel follow a symlink swapped in after this check. */
             if (!(follow || slash) || !is_symlink(walk_cur(wk), comp)) {
+                /* "file/" names no file, as on the host (stat, open, unlink). */
+                if (slash && exists(walk_cur(wk), comp) && !is_dir(walk_cur(wk), comp))
+                    return WA_WASI_ENOTDIR;
                 walk_finish(wk, comp, out);
+                out->dir_only = slash;
                 return WA_WASI_ESUCCESS;
             }
             e = walk_splice_link(wk, comp);
@@ -274,7 +288,11 @@ wa_host_status wa__wasi_path_rename(wa_instance *in, const wa_value *a, wa_value
     e = path_at(w, in, (uint32_t)a[3].of.i32, WA_WASI_R(WA_WASI_R_PATH_RENAME_TARGET),
                 (uint32_t)a[4].of.i32, (uint32_t)a[5].of.i32, false, &to);
     if (e == WA_WASI_ESUCCESS) {
-        e = host_result(renameat(from.dir, from.name, to.dir, to.name));
+        /* rename("file", "new/"): the slash asks for a directory. */
+        if (to.dir_only && !is_dir(from.dir, from.name) && exists(from.dir, from.name))
+            e = WA_WASI_ENOTDIR;
+        else
+            e = host_result(renameat(from.dir, from.name, to.dir, to.name));
         wa__wasi_at_close(&to);
     }
     wa__wasi_at_close(&from);
@@ -391,7 +409,16 @@ static uint16_t path_open(wa_wasi *w, wa_instance *in, const wa_value *a) {
     bool follow = (uint32_t)a[1].of.i32 & WA_WASI_LOOKUP_FOLLOW;
     e = wa__wasi_resolve(in, dir, (uint32_t)a[2].of.i32, (uint32_t)a[3].of.i32, follow, &at);
     if (e != WA_WASI_ESUCCESS) return e;
-    int h = openat(at.dir, at.name, open_flags(oflags, base, fdflags), 0666);
+    int fl = open_flags(oflags, base, fdflags);
+    if (at.dir_only && !(oflags & WA_WASI_O_DIRECTORY)) {
+        /* "name/" opens a directory; creating a file by that name is EISDIR. */
+        if (oflags & WA_WASI_O_CREAT) {
+            wa__wasi_at_close(&at);
+            return WA_WASI_EISDIR;
+        }
+        fl |= O_DIRECTORY;
+    }
+    int h = openat(at.dir, at.name, fl, 0666);
     e = h < 0 ? wa__wasi_errno(errno) : WA_WASI_ESUCCESS;
     wa__wasi_at_close(&at);
     if (e != WA_WASI_ESUCCESS) return e;
