@@ -168,6 +168,20 @@ out:
         codes = ((const wa_compiled *)cur->module->compiled)->codes;                       \
     } while (0)
 
+/* Zeroes the declared locals of a frame just entered at fp: plain stores
+ * for the usual handful (every frame has 4 such slots, see wa_code), as a
+ * loop here becomes `rep stos` (gcc), whose start-up cost dominated calls. */
+#define ZERO_LOCALS(cd)                                                                    \
+    do {                                                                                   \
+        uint64_t *l_ = fp + (cd)->nparams;                                                 \
+        uint32_t nl_ = (cd)->nlocals;                                                      \
+        l_[0] = 0;                                                                         \
+        l_[1] = 0;                                                                         \
+        l_[2] = 0;                                                                         \
+        l_[3] = 0;                                                                         \
+        if (nl_ > 4) memset(l_ + 4, 0, (size_t)(nl_ - 4) * 8);                             \
+    } while (0)
+
 /* Runs the paused state of `top` (pc/fp/cur/code) with `budget` fuel, or
  * fills opwords (when top is NULL) with each instruction's opcode word. */
 static wa_run_status run(wa_instance *top, int64_t budget, bool lifetime_bound, uint32_t *opwords) {
@@ -254,11 +268,27 @@ dispatch:
 
     /* ---- calls and returns ---- */
     CASE(CALL_DEF) {
-        ccode = &codes[pc[1]];
-        cinst = cur;
-        args = pc[2];
-        pc += 3;
-        goto enter;
+        /* the common call, done here with its own short-lived variables;
+         * growing the frame array or the value stack takes `enter` */
+        const wa_code *cc = &codes[pc[1]];
+        uint32_t nf = top->nframes;
+        size_t fpo = (size_t)(fp - stack), base = fpo + pc[2];
+        if (nf >= top->frames_cap || base + cc->frame_slots > top->stack_slots) {
+            ccode = cc;
+            cinst = cur;
+            args = pc[2];
+            pc += 3;
+            goto enter;
+        }
+        top->frames[nf] = (wa_frame){pc + 3, cur, code, (uint32_t)fpo};
+        top->nframes = nf + 1;
+        fp = stack + base;
+        ZERO_LOCALS(cc);
+        code = cc;
+        pc = cc->words;
+        if (fuel <= 0) goto out_of_fuel;
+        fuel -= pc[1];
+        NEXT(2);
     }
     CASE(CALL_FUNC) {
         callee = funcs[pc[1]];
@@ -703,17 +733,7 @@ enter:
         }
         top->frames[top->nframes++] = (wa_frame){pc, cur, code, (uint32_t)(fp - stack)};
         fp = stack + base;
-        {
-            /* a few plain stores for the usual handful: a loop here becomes
-             * `rep stos` (gcc), whose start-up cost dominated small calls */
-            uint64_t *l = fp + ccode->nparams;
-            uint32_t nl = ccode->nlocals;
-            l[0] = 0; /* every frame has these 4 slots (wa_code.frame_slots) */
-            l[1] = 0;
-            l[2] = 0;
-            l[3] = 0;
-            if (nl > 4) memset(l + 4, 0, (size_t)(nl - 4) * 8);
-        }
+        ZERO_LOCALS(ccode);
         code = ccode;
         pc = ccode->words;
         if (cinst != cur) {
