@@ -99,6 +99,26 @@ static uint16_t walk_enter(wasi_walk *wk, const char *comp) {
     return wa__wasi_errno(e);
 }
 
+/* wasi-libc's chdir() keeps the cwd as a string ("/a/b/../.."), so its
+ * paths may pass through directories the program has left and removed
+ * since; the host's cwd is an inode and never looks at them. A component
+ * that is missing but cancelled by a later ".." is skipped with what
+ * follows it up to that "..": true when that happened. */
+static bool walk_skip_missing(wasi_walk *wk) {
+    size_t p = wk->pos;
+    int depth = 1;
+    while (depth > 0) {
+        while (wk->path[p] == '/') p++;
+        if (!wk->path[p]) return false;
+        size_t s = p;
+        while (wk->path[p] && wk->path[p] != '/') p++;
+        if (p - s == 2 && wk->path[s] == '.' && wk->path[s + 1] == '.') depth--;
+        else if (p - s != 1 || wk->path[s] != '.') depth++;
+    }
+    wk->pos = p;
+    return true;
+}
+
 static uint16_t walk_run(wasi_walk *wk, bool follow, wa__wasi_at *out) {
     for (;;) {
         while (wk->path[wk->pos] == '/') wk->pos++;
@@ -139,6 +159,7 @@ static uint16_t walk_run(wasi_walk *wk, bool follow, wa__wasi_at *out) {
             e = walk_splice_link(wk, comp);
         } else {
             e = walk_enter(wk, comp);
+            if (e == WA_WASI_ENOENT && walk_skip_missing(wk)) continue;
         }
         if (e != WA_WASI_ESUCCESS) return e;
     }

@@ -52,6 +52,25 @@ static void read_directory(void) {
     close(fd);
 }
 
+/* wasi-libc keeps the cwd as a string: after chdir("x/y"), chdir("..")
+ * twice, "hello.txt" reaches the host as "x/y/../../hello.txt". Removing
+ * x/y must not break it, as it does not on the host. */
+static void chdir_then_remove(void) {
+    check(mkdir("/data/x", 0755) == 0 && mkdir("/data/x/y", 0755) == 0, "mkdir x/y");
+    check(chdir("/data/x/y") == 0 && chdir("..") == 0 && chdir("..") == 0, "chdir in and out");
+    check(rmdir("x/y") == 0, "rmdir x/y after leaving it");
+    check(rmdir("x") == 0, "rmdir x after x/y went");
+    FILE *f = fopen("hello.txt", "r");
+    char line[16] = "";
+    check(f && fgets(line, sizeof line, f) && strcmp(line, "hello\n") == 0,
+          "relative open after the cwd's path lost its directories");
+    if (f) fclose(f);
+    struct stat sb;
+    check_errno(stat("x", &sb) != 0, ENOENT, "x is gone");
+    check_errno(stat("../outside/secret.txt", &sb) != 0, ENOTCAPABLE, "no way above the grant");
+    check(chdir("/data") == 0, "chdir back to the grant");
+}
+
 /* Not a tail call, no address taken: each level is one engine frame. */
 static volatile int sink;
 static __attribute__((noinline)) int depth(int n) {
@@ -65,6 +84,7 @@ int main(void) {
     stdin_devnull();
     trailing_slash();
     read_directory();
+    chdir_then_remove();
     check(depth(200000) == 200000, "recursion 200000 deep");
     return check_failures != 0;
 }
