@@ -370,6 +370,7 @@ static bool binop_mem(comp *c, wa_ir op) {
     bool a_form = c->last_ir == WA_IR_F64_LOAD_A;
     uint32_t addr = c->code[p + 2], imm = a_form ? c->code[p + 3] : 0, off = c->code[p + (a_form ? 4 : 3)];
     c->len = p;
+    c->last_op = c->prev_op; /* the load is gone */
     /* a trap here is the load's: keep its offset record */
     uint32_t cur_off = c->cur_off;
     c->cur_off = c->rec_off;
@@ -514,7 +515,22 @@ static void store(comp *c, wa_ir op, uint32_t offset) {
         uint32_t p = c->last_op;
         uint32_t addr = c->stk[c->sp - 2].kind == E_LOCAL ? c->stk[c->sp - 2].local : c->base + c->sp - 2;
         if (c->code[p + 3] == addr && c->code[p + 4] == 0 && c->code[p + 5] == offset) {
-            uint32_t a = c->code[p + 2];
+            uint32_t a = c->code[p + 2], q = c->prev_op;
+            if (q + 6 == p && c->code[q] == c->opw[WA_IR_F64_MUL_M] && c->code[q + 1] == a &&
+                a == c->base + c->sp - 1) {
+                /* [mul_m t x addr2 imm2 offset2] before it, t dead after
+                 * the add: [muladd_ms addr offset x addr2 imm2 offset2] */
+                memmove(c->code + q + 3, c->code + q + 2, 4 * sizeof *c->code);
+                c->code[q] = c->opw[WA_IR_F64_MULADD_MS];
+                c->code[q + 1] = addr;
+                c->code[q + 2] = offset;
+                c->len = q + 7;
+                c->last_op = q;
+                c->last_ir = WA_IR_F64_MULADD_MS;
+                c->last_dst = NONE;
+                pop(c, 2);
+                return;
+            }
             c->code[p] = c->opw[WA_IR_F64_ADD_MS];
             c->code[p + 1] = addr;
             c->code[p + 2] = offset;

@@ -36,6 +36,16 @@ static inline uint64_t f64_slot(double d) {
     return b;
 }
 
+/* A product rounded on its own before it is added: where the target has a
+ * fast fma, gcc's default -ffp-contract=fast would fuse a * b + c. */
+static inline double f64_mul_rounded(double a, double b) {
+    double p = a * b;
+#ifdef __FP_FAST_FMA
+    __asm__("" : "+m"(p));
+#endif
+    return p;
+}
+
 /* min/max: NaN wins (quieted by the addition), -0 < +0. */
 static inline float fmin_f32(float a, float b) {
     if (isnan(a) || isnan(b)) return a + b;
@@ -642,6 +652,16 @@ dispatch:
     CASE(I32_STORE_IX) { uint64_t ea = EA_X(1); if (ea + 4 > msize) goto trap_mem; uint32_t v = pc[3]; memcpy(mbase + ea, &v, 4); NEXT(5); }
     CASE(I32_STORE8_IX) { uint64_t ea = EA_X(1); if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)pc[3]; NEXT(5); }
     CASE(I64_STORE_IX) { uint64_t ea = EA_X(1); if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)(int64_t)(int32_t)pc[3]; memcpy(mbase + ea, &v, 8); NEXT(5); }
+    CASE(F64_MULADD_MS) {
+        uint64_t ea = (uint64_t)RU32(1) + pc[2], eb = EA_M(4);
+        if (eb + 8 > msize || ea + 8 > msize) goto trap_mem;
+        double m, y;
+        memcpy(&y, mbase + eb, 8);
+        memcpy(&m, mbase + ea, 8);
+        m = f64_mul_rounded(RF64(3), y) + m;
+        memcpy(mbase + ea, &m, 8);
+        NEXT(7);
+    }
     CASE(I32_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 4 > msize) goto trap_mem; uint32_t v = pc[2]; memcpy(mbase + ea, &v, 4); NEXT(4); }
     CASE(I32_STORE8_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 1 > msize) goto trap_mem; mbase[ea] = (uint8_t)pc[2]; NEXT(4); }
     CASE(I64_STORE_I) { uint64_t ea = (uint64_t)RU32(1) + pc[3]; if (ea + 8 > msize) goto trap_mem; uint64_t v = (uint64_t)(int64_t)(int32_t)pc[2]; memcpy(mbase + ea, &v, 8); NEXT(4); }
