@@ -148,6 +148,8 @@ typedef struct wa__wasi_at {
     int dir;        /* owned when `own`, else the base descriptor */
     bool own;
     bool dir_only;  /* the path ended in '/': it names a directory or nothing */
+    bool slash_link; /* a final symlink was followed only for that '/' (which
+                      * rmdir, unlink, rename and mkdir refuse, as the host does) */
     char name[256]; /* "." when the path names the directory itself */
 } wa__wasi_at;
 /* Reads the guest path at [ptr, ptr+len) and resolves it beneath base.

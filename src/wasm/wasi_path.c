@@ -30,6 +30,7 @@ typedef struct wasi_walk {
     int stack[WASI_MAX_DEPTH]; /* owner: walk; directories entered */
     unsigned depth;
     unsigned links;
+    bool slash_link; /* see wa__wasi_at */
     char path[WASI_PATH_MAX]; /* what is left to resolve */
     size_t pos;
 } wasi_walk;
@@ -38,6 +39,7 @@ static int walk_cur(const wasi_walk *wk) { return wk->depth ? wk->stack[wk->dept
 
 static void walk_finish(wasi_walk *wk, const char *name, wa__wasi_at *out) {
     out->dir = walk_cur(wk);
+    out->slash_link = wk->slash_link;
     out->own = wk->depth > 0;
     snprintf(out->name, sizeof out->name, "%s", name);
     for (unsigned i = 0; i + 1 < wk->depth; i++) close(wk->stack[i]);
@@ -156,6 +158,7 @@ static uint16_t walk_run(wasi_walk *wk, bool follow, wa__wasi_at *out) {
                 out->dir_only = slash;
                 return WA_WASI_ESUCCESS;
             }
+            if (!follow) wk->slash_link = true;
             e = walk_splice_link(wk, comp);
         } else {
             e = walk_enter(wk, comp);
@@ -180,6 +183,7 @@ uint16_t wa__wasi_resolve(wa_instance *in, int base, uint32_t ptr, uint32_t len,
     wk->base = base;
     wk->depth = 0;
     wk->links = 0;
+    wk->slash_link = false;
     wk->pos = 0;
     memcpy(wk->path, gp, len);
     wk->path[len] = 0;
@@ -229,6 +233,11 @@ static uint16_t path_simple(wa_wasi *w, wa_instance *in, const wa_value *a, wa_w
     uint16_t e = path_at(w, in, (uint32_t)a[0].of.i32, WA_WASI_R(need[k].right),
                          (uint32_t)a[1].of.i32, (uint32_t)a[2].of.i32, false, &at);
     if (e != WA_WASI_ESUCCESS) return e;
+    if (at.slash_link) {
+        /* "link/": the host neither creates nor removes through the link. */
+        wa__wasi_at_close(&at);
+        return k == 0 ? WA_WASI_EEXIST : WA_WASI_ENOTDIR;
+    }
     int rc = k == 0 ? mkdirat(at.dir, at.name, 0777)
                     : unlinkat(at.dir, at.name, k == 1 ? AT_REMOVEDIR : 0);
     e = host_result(rc);
@@ -310,7 +319,8 @@ wa_host_status wa__wasi_path_rename(wa_instance *in, const wa_value *a, wa_value
                 (uint32_t)a[4].of.i32, (uint32_t)a[5].of.i32, false, &to);
     if (e == WA_WASI_ESUCCESS) {
         /* rename("file", "new/"): the slash asks for a directory. */
-        if (to.dir_only && !is_dir(from.dir, from.name) && exists(from.dir, from.name))
+        if (from.slash_link || to.slash_link ||
+            (to.dir_only && !is_dir(from.dir, from.name) && exists(from.dir, from.name)))
             e = WA_WASI_ENOTDIR;
         else
             e = host_result(renameat(from.dir, from.name, to.dir, to.name));
@@ -356,7 +366,7 @@ static uint16_t path_symlink(wa_wasi *w, wa_instance *in, const wa_value *a) {
     uint16_t e = path_at(w, in, (uint32_t)a[2].of.i32, WA_WASI_R(WA_WASI_R_PATH_SYMLINK),
                          (uint32_t)a[3].of.i32, (uint32_t)a[4].of.i32, false, &at);
     if (e != WA_WASI_ESUCCESS) return e;
-    e = host_result(symlinkat(target, at.dir, at.name));
+    e = at.slash_link ? WA_WASI_EEXIST : host_result(symlinkat(target, at.dir, at.name));
     wa__wasi_at_close(&at);
     return e;
 }

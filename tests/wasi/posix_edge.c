@@ -38,6 +38,10 @@ static void trailing_slash(void) {
     if (fd >= 0) close(fd);
     check(stat("/data/sublink/", &sb) == 0 && S_ISDIR(sb.st_mode), "symlink to dir with / works");
     check_errno(stat("/data/inlink/", &sb) != 0, ENOTDIR, "symlink to file with / is ENOTDIR");
+    check_errno(rmdir("/data/sublink/") != 0, ENOTDIR, "rmdir symlink/ is ENOTDIR");
+    check_errno(unlink("/data/sublink/") != 0, ENOTDIR, "unlink symlink/ is ENOTDIR");
+    check(stat("/data/sub", &sb) == 0 && S_ISDIR(sb.st_mode), "the link's target is still there");
+    check_errno(mkdir("/data/escape_new/", 0755) != 0, ENOTCAPABLE, "mkdir through an outward link");
     check(mkdir("/data/newdir/", 0755) == 0, "mkdir new/ works");
     check(rename("/data/newdir", "/data/newdir2/") == 0, "rename dir to new/ works");
     check(rmdir("/data/newdir2/") == 0, "rmdir dir/ works");

@@ -3,7 +3,7 @@
  * call: O_APPEND/O_TRUNC/O_EXCL, seeking past the end, pread/pwrite,
  * ftruncate, fopen modes, a 300-entry directory, deleting while reading it,
  * renames over files and directories, an unlinked open file, symlinks and
- * hard links, trailing slashes, chdir in and out of a directory that is then
+ * hard links, trailing slashes (also on symlinks), chdir in and out of a directory that is then
  * removed, read-only descriptors. Works in the directory named by argv[1]
  * after chdir to it; prints each call's result and errno. */
 #include <dirent.h>
@@ -225,6 +225,28 @@ static void names(void) {
     cat("b.txt");
 }
 
+/* A trailing slash follows a symlink for lookups, but rmdir, unlink,
+ * rename and mkdir refuse it: none may act on the link's target. */
+static void slash_links(void) {
+    T(mkdir("t", 0755));
+    T(symlink("t", "l"));
+    T(close(open("f", O_CREAT | O_WRONLY, 0644)));
+    T(symlink("f", "lf"));
+    T(symlink("nowhere", "dang2"));
+    T(rmdir("l/"));
+    T(unlink("l/"));
+    T(rename("l/", "m"));
+    T(rename("f", "l/"));
+    T(rmdir("lf/"));
+    T(unlink("lf/"));
+    T(mkdir("dang2/", 0755));
+    st("l/");
+    st("t");
+    st("nowhere");
+    T(access("l", F_OK));
+    T(access("m", F_OK));
+}
+
 static void cwd(void) {
     T(mkdir("x", 0755));
     T(mkdir("x/y", 0755));
@@ -244,6 +266,7 @@ int main(int argc, char **argv) {
     streams();
     directories();
     names();
+    slash_links();
     cwd();
     return 0;
 }
