@@ -342,7 +342,10 @@ wa_host_status wa__wasi_path_link(wa_instance *in, const wa_value *a, wa_value *
     e = path_at(w, in, (uint32_t)a[4].of.i32, WA_WASI_R(WA_WASI_R_PATH_LINK_TARGET),
                 (uint32_t)a[5].of.i32, (uint32_t)a[6].of.i32, false, &to);
     if (e == WA_WASI_ESUCCESS) {
-        e = host_result(linkat(from.dir, from.name, to.dir, to.name, 0));
+        /* "name/" cannot be a new link either (as path_symlink). */
+        if (to.slash_link || (to.dir_only && exists(to.dir, to.name))) e = WA_WASI_EEXIST;
+        else if (to.dir_only) e = WA_WASI_ENOENT;
+        else e = host_result(linkat(from.dir, from.name, to.dir, to.name, 0));
         wa__wasi_at_close(&to);
     }
     wa__wasi_at_close(&from);
@@ -366,7 +369,10 @@ static uint16_t path_symlink(wa_wasi *w, wa_instance *in, const wa_value *a) {
     uint16_t e = path_at(w, in, (uint32_t)a[2].of.i32, WA_WASI_R(WA_WASI_R_PATH_SYMLINK),
                          (uint32_t)a[3].of.i32, (uint32_t)a[4].of.i32, false, &at);
     if (e != WA_WASI_ESUCCESS) return e;
-    e = at.slash_link ? WA_WASI_EEXIST : host_result(symlinkat(target, at.dir, at.name));
+    /* "name/" cannot be a new symlink: EEXIST when the name is taken, else ENOENT. */
+    if (at.slash_link || (at.dir_only && exists(at.dir, at.name))) e = WA_WASI_EEXIST;
+    else if (at.dir_only) e = WA_WASI_ENOENT;
+    else e = host_result(symlinkat(target, at.dir, at.name));
     wa__wasi_at_close(&at);
     return e;
 }

@@ -240,9 +240,14 @@ static void slash_links(void) {
     T(rmdir("lf/"));
     T(unlink("lf/"));
     T(mkdir("dang2/", 0755));
+    T(symlink("x", "new/"));
+    T(link("f", "new/"));
+    T(link("f", "dang2/"));
+    T(symlink("x", "d3/"));
     st("l/");
     st("t");
     st("nowhere");
+    st("new");
     T(access("l", F_OK));
     T(access("m", F_OK));
 }
