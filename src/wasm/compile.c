@@ -59,6 +59,8 @@ typedef struct comp {
     uint32_t last_op;   /* position of the last instruction */
     uint32_t last_ir;   /* its wa_ir */
     uint32_t prev_op;   /* position of the instruction before it */
+    uint32_t join;      /* latest position a branch may target: a fusion
+                           of two instructions must not swallow it */
     uint32_t last_dst;  /* its destination word when its result is on top */
     uint32_t fuel_pos;  /* operand word of the current region's FUEL */
     uint32_t fuel_count;
@@ -516,7 +518,7 @@ static void store(comp *c, wa_ir op, uint32_t offset) {
         uint32_t addr = c->stk[c->sp - 2].kind == E_LOCAL ? c->stk[c->sp - 2].local : c->base + c->sp - 2;
         if (c->code[p + 3] == addr && c->code[p + 4] == 0 && c->code[p + 5] == offset) {
             uint32_t a = c->code[p + 2], q = c->prev_op;
-            if (q + 6 == p && c->code[q] == c->opw[WA_IR_F64_MUL_M] && c->code[q + 1] == a &&
+            if (q + 6 == p && c->join != p && c->code[q] == c->opw[WA_IR_F64_MUL_M] && c->code[q + 1] == a &&
                 a == c->base + c->sp - 1) {
                 /* [mul_m t x addr2 imm2 offset2] before it, t dead after
                  * the add: [muladd_ms addr offset x addr2 imm2 offset2] */
@@ -642,6 +644,7 @@ static wa_ir loop_form(uint32_t ir) {
     if (ir >= WA_IR_J_I32_EQ && ir <= WA_IR_J_I32_GE_U) return WA_IR_J_I32_EQ_L + (ir - WA_IR_J_I32_EQ);
     if (ir >= WA_IR_J_I32_EQ_IMM && ir <= WA_IR_J_I32_GE_U_IMM)
         return WA_IR_J_I32_EQ_IMM_L + (ir - WA_IR_J_I32_EQ_IMM);
+    if (ir >= WA_IR_STEP_J_EQ_IMM_L && ir <= WA_IR_STEP_J_GE_U_L) return (wa_ir)ir; /* loops only */
     if (ir == WA_IR_J_AND_IMM_Z) return WA_IR_J_AND_IMM_Z_L;
     if (ir == WA_IR_J_AND_IMM_NZ) return WA_IR_J_AND_IMM_NZ_L;
     return WA_IR_BAD;
@@ -742,8 +745,42 @@ static bool is_i32_cmp_imm(uint32_t ir) { return ir >= WA_IR_I32_EQ_IMM && ir <=
  * top, already popped) is consumed? */
 static bool eqz_of_and(const comp *c) {
     uint32_t e = c->last_op, a = c->prev_op;
-    return c->last_ir == WA_IR_I32_EQZ && a + 4 == e && c->code[a] == c->opw[WA_IR_I32_AND_IMM] &&
+    return c->last_ir == WA_IR_I32_EQZ && a + 4 == e && c->join != e && c->code[a] == c->opw[WA_IR_I32_AND_IMM] &&
            c->code[a + 1] == c->code[e + 2] && c->code[e + 2] == c->base + c->sp;
+}
+
+/* A loop's back-edge on a fresh compare right after a counter step:
+ * [add_imm i s inc] [cmp d x y] with i one of x, y becomes
+ * [step_j i s inc b rel] (one dispatch fewer per iteration). */
+static bool step_branch(comp *c, cframe *f) {
+    static const uint8_t mirror[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7}; /* a cmp b == b cmp' a */
+    uint32_t p = c->last_op, q = c->prev_op;
+    if (f->kind != F_LOOP || q + 4 != p || c->join == p || c->code[q] != c->opw[WA_IR_I32_ADD_IMM]) return false;
+    uint32_t i = c->code[q + 1], k, b;
+    wa_ir first;
+    if (is_i32_cmp_imm(c->last_ir)) {
+        if (c->code[p + 2] != i) return false;
+        k = c->last_ir - WA_IR_I32_EQ_IMM;
+        b = c->code[p + 3];
+        first = WA_IR_STEP_J_EQ_IMM_L;
+    } else if (is_i32_cmp(c->last_ir)) {
+        k = c->last_ir - WA_IR_I32_EQ;
+        if (c->code[p + 2] == i) {
+            b = c->code[p + 3];
+        } else if (c->code[p + 3] == i) {
+            b = c->code[p + 2];
+            k = mirror[k];
+        } else {
+            return false;
+        }
+        first = WA_IR_STEP_J_EQ_L;
+    } else {
+        return false;
+    }
+    c->code[q + 4] = b;
+    c->len = q + 5;
+    branch_to(c, f, q, (wa_ir)(first + k));
+    return true;
 }
 
 static void br_if(comp *c, uint32_t depth) {
@@ -758,7 +795,9 @@ static void br_if(comp *c, uint32_t depth) {
     uint32_t cond = use_top(c, 0);
     pop(c, 1);
     if (!needs_moves(c, f)) {
-        if (top_fresh && is_i32_cmp_imm(c->last_ir)) {
+        if (top_fresh && step_branch(c, f)) {
+            /* fused with the counter step before it */
+        } else if (top_fresh && is_i32_cmp_imm(c->last_ir)) {
             /* [cmp_imm d a imm] becomes [br_cmp_imm a imm rel] */
             uint32_t p = c->last_op;
             c->code[p + 1] = c->code[p + 2];
@@ -838,6 +877,7 @@ static void br_table(comp *c, const wa_instr *in) {
             continue;
         }
         patch_to(c, tab + j, c->len);
+        c->join = c->len;
         jump(c, f);
     }
     set_unreachable(c);
@@ -890,6 +930,7 @@ static void block_start(comp *c, const wa_instr *in, uint32_t kind) {
     if (kind == F_LOOP) {
         c->loops++;
         f->loop_pos = c->len - 2;
+        c->join = c->len;
         f->outer_fuel_pos = outer_pos;
         f->outer_fuel_count = outer_count;
     }
@@ -946,6 +987,7 @@ static void else_start(comp *c) {
         chain(c, f, pos);
     }
     patch_to(c, f->else_fix, c->len);
+    c->join = c->len;
     f->else_fix = NONE;
     f->unreachable = false;
     /* the params are still where the if found them */
@@ -969,6 +1011,7 @@ static bool block_end(comp *c) {
     if (!f.unreachable) flush_top(c, f.nresults);
     if (f.else_fix != NONE) patch_to(c, f.else_fix, c->len);
     bind_chain(c, f.fix, c->len);
+    c->join = c->len;
     c->nfr--;
     reset_stack(c, f.height);
     for (uint32_t j = 0; j < f.nresults; j++) push(c, E_TEMP, 0, 0);
@@ -1169,6 +1212,7 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
     c->noffs = c->rec_pos = c->rec_off = 0;
     c->cur_off = fd->body_offset;
     c->last_dst = c->fuel_pos = NONE;
+    c->last_op = c->prev_op = c->join = 0;
     c->base = t->nparams + fd->nlocals;
     c->loops = 0;
     c->written = 0;
