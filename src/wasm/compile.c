@@ -644,7 +644,7 @@ static wa_ir loop_form(uint32_t ir) {
     if (ir >= WA_IR_J_I32_EQ && ir <= WA_IR_J_I32_GE_U) return WA_IR_J_I32_EQ_L + (ir - WA_IR_J_I32_EQ);
     if (ir >= WA_IR_J_I32_EQ_IMM && ir <= WA_IR_J_I32_GE_U_IMM)
         return WA_IR_J_I32_EQ_IMM_L + (ir - WA_IR_J_I32_EQ_IMM);
-    if (ir >= WA_IR_STEP_J_EQ_IMM_L && ir <= WA_IR_STEP_J_GE_U_L) return (wa_ir)ir; /* loops only */
+    if (ir >= WA_IR_STEP_J_EQ_IMM_L && ir <= WA_IR_STEPR_J_GE_U_L) return (wa_ir)ir; /* loops only */
     if (ir == WA_IR_J_AND_IMM_Z) return WA_IR_J_AND_IMM_Z_L;
     if (ir == WA_IR_J_AND_IMM_NZ) return WA_IR_J_AND_IMM_NZ_L;
     return WA_IR_BAD;
@@ -751,18 +751,21 @@ static bool eqz_of_and(const comp *c) {
 
 /* A loop's back-edge on a fresh compare right after a counter step:
  * [add_imm i s inc] [cmp d x y] with i one of x, y becomes
- * [step_j i s inc b rel] (one dispatch fewer per iteration). */
+ * [step_j i s inc b rel] (one dispatch fewer per iteration); an i32.add of
+ * two slots [add i s t] becomes [stepr_j i s t b rel]. */
 static bool step_branch(comp *c, cframe *f) {
     static const uint8_t mirror[10] = {0, 1, 4, 5, 2, 3, 8, 9, 6, 7}; /* a cmp b == b cmp' a */
     uint32_t p = c->last_op, q = c->prev_op;
-    if (f->kind != F_LOOP || q + 4 != p || c->join == p || c->code[q] != c->opw[WA_IR_I32_ADD_IMM]) return false;
+    if (f->kind != F_LOOP || q + 4 != p || c->join == p) return false;
+    bool reg = c->code[q] == c->opw[WA_IR_I32_ADD];
+    if (!reg && c->code[q] != c->opw[WA_IR_I32_ADD_IMM]) return false;
     uint32_t i = c->code[q + 1], k, b;
     wa_ir first;
     if (is_i32_cmp_imm(c->last_ir)) {
         if (c->code[p + 2] != i) return false;
         k = c->last_ir - WA_IR_I32_EQ_IMM;
         b = c->code[p + 3];
-        first = WA_IR_STEP_J_EQ_IMM_L;
+        first = reg ? WA_IR_STEPR_J_EQ_IMM_L : WA_IR_STEP_J_EQ_IMM_L;
     } else if (is_i32_cmp(c->last_ir)) {
         k = c->last_ir - WA_IR_I32_EQ;
         if (c->code[p + 2] == i) {
@@ -773,7 +776,7 @@ static bool step_branch(comp *c, cframe *f) {
         } else {
             return false;
         }
-        first = WA_IR_STEP_J_EQ_L;
+        first = reg ? WA_IR_STEPR_J_EQ_L : WA_IR_STEP_J_EQ_L;
     } else {
         return false;
     }

@@ -530,6 +530,26 @@ dispatch:
     CASE(STEP_J_LE_U_L) { uint32_t a = RU32(2) + pc[3]; WU32(1, a); uint32_t b = RU32(4); if (a <= b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
     CASE(STEP_J_GE_S_L) { uint32_t a = RU32(2) + pc[3]; WU32(1, a); uint32_t b = RU32(4); if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
     CASE(STEP_J_GE_U_L) { uint32_t a = RU32(2) + pc[3]; WU32(1, a); uint32_t b = RU32(4); if (a >= b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_EQ_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if (a == b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_NE_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if (a != b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LT_S_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if ((int32_t)a < (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LT_U_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if (a < b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GT_S_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if ((int32_t)a > (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GT_U_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if (a > b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LE_S_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if ((int32_t)a <= (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LE_U_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if (a <= b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GE_S_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GE_U_IMM_L) { uint32_t a = RU32(2) + RU32(3), b = pc[4]; WU32(1, a); if (a >= b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_EQ_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if (a == b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_NE_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if (a != b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LT_S_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if ((int32_t)a < (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LT_U_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if (a < b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GT_S_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if ((int32_t)a > (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GT_U_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if (a > b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LE_S_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if ((int32_t)a <= (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_LE_U_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if (a <= b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GE_S_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if ((int32_t)a >= (int32_t)b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
+    CASE(STEPR_J_GE_U_L) { uint32_t a = RU32(2) + RU32(3); WU32(1, a); uint32_t b = RU32(4); if (a >= b) BACK_EDGE(pc + 5 + (int32_t)pc[5]); else pc += 6; DISPATCH(); }
     CASE(J_AND_IMM_Z) { if (!(RU32(1) & pc[2])) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
     CASE(J_AND_IMM_NZ) { if (RU32(1) & pc[2]) pc += 3 + (int32_t)pc[3]; else pc += 4; DISPATCH(); }
     CASE(J_AND_IMM_Z_L) { if (!(RU32(1) & pc[2])) BACK_EDGE(pc + 3 + (int32_t)pc[3]); else pc += 4; DISPATCH(); }
