@@ -1,0 +1,77 @@
+;; SPDX-License-Identifier: MIT
+;; Translator fusion: a loop counter's constant step fused into its back-edge compare-and-branch.
+(module
+  (memory 1)
+  (func (export "count_ne") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 3)))
+      (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))
+    (local.get $s))
+  (func (export "count_lt_s_rev") (param $n i32) (result i32) (local $i i32) (local $s i32)
+    ;; n > i  (i on the right: mirrored compare)
+    (local.set $i (i32.const -5))
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l (i32.gt_s (local.get $n) (local.tee $i (i32.add (local.get $i) (i32.const 1))))))
+    (local.get $s))
+  (func (export "count_ge_u_imm") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l (i32.ge_u (local.tee $n (i32.add (local.get $n) (i32.const -2))) (i32.const 10))))
+    (i32.add (i32.mul (local.get $s) (i32.const 1000)) (local.get $n)))
+  (func (export "count_le_s_imm") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l (i32.le_s (local.tee $n (i32.add (local.get $n) (i32.const 7))) (i32.const 100))))
+    (i32.add (i32.mul (local.get $s) (i32.const 1000)) (local.get $n)))
+  (func (export "same_slot") (param $n i32) (result i32) (local $s i32)
+    ;; compares i with itself after the step: eq always true until ... use lt_u i i = false
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.tee $n (i32.add (local.get $n) (i32.const 1))) (local.get $n))))
+    (local.get $s))
+  (func (export "temp_step") (param $n i32) (result i32) (local $s i32)
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l (i32.lt_u (i32.add (local.get $s) (i32.const 10)) (local.get $n))))
+    (local.get $s))
+  (func (export "join_step") (param $n i32) (param $f i32) (result i32) (local $i i32) (local $s i32)
+    ;; a label between the step and the compare: the branch to it must still compare
+    (loop $l
+      (local.set $s (i32.add (local.get $s) (i32.const 1)))
+      (br_if $l
+        (i32.lt_u
+          (block (result i32)
+            (drop (br_if 0 (i32.const 100) (local.get $f)))
+            (local.tee $i (i32.add (local.get $i) (i32.const 1))))
+          (local.get $n))))
+    (local.get $s))
+  (func (export "join_and") (param $x i32) (result i32)
+    (if (result i32) (i32.eqz (block (result i32) (drop (br_if 0 (i32.const 1) (local.get $x))) (i32.and (local.get $x) (i32.const 6))))
+      (then (i32.const 10)) (else (i32.const 20))))
+  (func (export "join_and_br") (param $x i32) (result i32)
+    (block (br_if 0 (i32.eqz (block (result i32) (drop (br_if 0 (i32.const 1) (local.get $x))) (i32.and (local.get $x) (i32.const 6)))))
+      (return (i32.const 20)))
+    (i32.const 10))
+  (func (export "join_mac") (param $d i32) (param $x f64) (param $s i32) (param $f i32) (result f64)
+    (f64.store (i32.const 0) (f64.const 1))
+    (f64.store (i32.const 8) (f64.const 2))
+    (f64.store (local.get $d)
+      (f64.add (block (result f64) (drop (br_if 0 (f64.const 100) (local.get $f))) (f64.mul (local.get $x) (f64.load (local.get $s))))
+               (f64.load (local.get $d))))
+    (f64.load (local.get $d)))
+)
+(assert_return (invoke "count_ne" (i32.const 10)) (i32.const 30))
+(assert_return (invoke "count_lt_s_rev" (i32.const 3)) (i32.const 8))
+(assert_return (invoke "count_ge_u_imm" (i32.const 21)) (i32.const 6009))
+(assert_return (invoke "count_le_s_imm" (i32.const 0)) (i32.const 15105))
+(assert_return (invoke "same_slot" (i32.const 4)) (i32.const 1))
+(assert_return (invoke "temp_step" (i32.const 20)) (i32.const 10))
+(assert_return (invoke "join_step" (i32.const 5) (i32.const 0)) (i32.const 5))
+(assert_return (invoke "join_step" (i32.const 5) (i32.const 1)) (i32.const 1))
+(assert_return (invoke "join_and" (i32.const 0)) (i32.const 10))
+(assert_return (invoke "join_and" (i32.const 1)) (i32.const 20))
+(assert_return (invoke "join_and_br" (i32.const 0)) (i32.const 10))
+(assert_return (invoke "join_and_br" (i32.const 1)) (i32.const 20))
+(assert_return (invoke "join_mac" (i32.const 0) (f64.const 3) (i32.const 8) (i32.const 0)) (f64.const 7))
+(assert_return (invoke "join_mac" (i32.const 0) (f64.const 3) (i32.const 8) (i32.const 1)) (f64.const 101))
