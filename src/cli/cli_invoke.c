@@ -196,7 +196,7 @@ int cli__invoke_main(int argc, char **argv) {
     wa_value args[16];
     for (int k = 0; k < nrest; k++) {
         if (!parse_arg(rest[k], ft.params[k], &args[k])) {
-            fprintf(stderr, "wactor invoke: argument %d (\"%s\") is not a %s\n", k + 1, rest[k],
+            fprintf(stderr, "wactor invoke: argument %d (\"%s\") is not a valid %s\n", k + 1, rest[k],
                     wa_valtype_name(ft.params[k]));
             goto out;
         }
