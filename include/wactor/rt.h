@@ -178,6 +178,13 @@ wb_status wr_ctx_reply(wr_ctx *ctx, const wr_msg *request, uint32_t tag, const v
  * only the REPLY or TIMEOUT for `corr` (exit signals still act); every other
  * message is kept aside and delivered, in order, once that one arrived. */
 void wr_ctx_await(wr_ctx *ctx, uint64_t corr);
+/* The same, but a WR_MSG_USER message with `tag` (e.g. a stop request) also
+ * ends the wait, ahead of what was kept aside. */
+void wr_ctx_await_or(wr_ctx *ctx, uint64_t corr, uint32_t tag);
+/* A request that no one answers: the TIMEOUT for *corr reaches the actor
+ * after ns (timer resolution: 1 ms). With wr_ctx_await, a wait that holds
+ * no thread. */
+wb_status wr_ctx_sleep(wr_ctx *ctx, uint64_t ns, uint64_t *corr, wb_error *err);
 
 /* ---- timers ----------------------------------------------------------------
  * One timer wheel per system (1 ms ticks). The message is sent from `from`

@@ -400,6 +400,13 @@ typedef struct wa_wasi_config {
      * it has no result to report a denial with. */
     uint64_t deny;
     size_t capture_max;      /* BUFFER output limit per stream (0: 16 MiB) */
+    /* Optional: a wait that holds no thread. When a poll_oneoff (nanosleep,
+     * sleep, usleep) has only clock subscriptions, its events are written
+     * first and then wait(caller, ns, wait_ud) is asked: true means the call
+     * suspended (WA_RUN_SUSPENDED) and the embedder resumes it after ns with
+     * one result, i32 0 (wa_instance_resume_host); false waits here. */
+    bool (*wait)(wa_instance *caller, uint64_t ns, void *ud);
+    void *wait_ud;
 } wa_wasi_config;
 
 /* Opens the preopens and copies the configuration. WB_IO (with the host

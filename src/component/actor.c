@@ -106,7 +106,7 @@ static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...) {
         wc__reply(a, false, WC_ERROR, NULL, 0, text);
     }
     a->call = WC_CALL_NONE;
-    a->suspended = a->receiving = false;
+    a->suspended = a->sleeping = a->receiving = false;
     char exit_text[200];
     snprintf(exit_text, sizeof exit_text, "%s: %s", wc_fail_name(kind), reason);
     wr_ctx_exit(a->ctx, WR_EXIT_ERROR, exit_text);
@@ -412,7 +412,7 @@ static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
     if (msg->kind == WR_MSG_USER && msg->tag == WC_TAG_SHUTDOWN) { /* abandon the call */
         if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
         a->call = WC_CALL_NONE;
-        a->suspended = a->receiving = false;
+        a->suspended = a->sleeping = a->receiving = false;
         run_cleanup(a);
         wr_ctx_exit(a->ctx, WR_EXIT_SHUTDOWN, "shutdown requested");
         return WR_OK;
@@ -425,6 +425,11 @@ static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
     if (!a->suspended) return after_run(a, wa_instance_resume(a->inst, wc__slice_fuel(a)));
     if ((msg->kind == WR_MSG_REPLY || msg->kind == WR_MSG_TIMEOUT) && msg->corr == a->pending_corr) {
         a->suspended = false;
+        if (a->sleeping) { /* poll_oneoff's result: success, its events are written */
+            a->sleeping = false;
+            wa_value ok = wa_i32(0);
+            return after_run(a, wa_instance_resume_host(a->inst, &ok, 1, wc__slice_fuel(a)));
+        }
         return after_run(a, wc__request_resume(a, msg, wc__slice_fuel(a)));
     }
     /* wr_ctx_await keeps other messages aside; anything else is a stray. */

@@ -65,7 +65,8 @@ typedef struct wc_actor {
     bool no_suspend;   /* init/cleanup: request() is refused */
     /* The call in progress (survives fuel slices and suspensions). */
     wc_call_kind call;
-    bool suspended;        /* inside a host request(), waiting */
+    bool suspended;        /* inside a host request() or a WASI sleep, waiting */
+    bool sleeping;         /* that wait is a WASI sleep (poll_oneoff on clocks) */
     uint64_t call_fuel0;   /* fuel used by the instance when the call began */
     /* The message being handled. */
     wr_id msg_from;
@@ -157,6 +158,9 @@ bool wc__import_known(const char *name, const wa_functype *ft);
 /* wasi.c: the WASI context of an incarnation from its capabilities. */
 wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err);
 wb_status wc__wasi_link(wa_linker *l, wb_error *err);
+/* A WASI sleep of ns as a suspension of the call (the worker runs others):
+ * false when this call cannot suspend (init, cleanup), then WASI blocks. */
+bool wc__sleep(wc_actor *a, uint64_t ns);
 /* Resumes a call suspended in request() with the reply or timeout message. */
 wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
 /* A message for a call suspended in receive(): resumes it (*resumed) with

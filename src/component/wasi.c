@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* WASI preview1 for components: one context per incarnation, with only the
  * functions and directories its capabilities grant. stdout/stderr are the
- * host's; stdin is empty. */
+ * host's; stdin is empty; a sleep suspends the component, not its worker. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +10,13 @@
 static wa_wasi *wasi_of(wa_instance *caller, void *ud) {
     wc_actor *a = wa_instance_user_data(caller);
     return a ? a->wasi : NULL;
+}
+
+/* nanosleep and friends suspend the component instead of its worker. */
+static bool wasi_wait(wa_instance *caller, uint64_t ns, void *ud) {
+    (void)ud;
+    wc_actor *a = wa_instance_user_data(caller);
+    return a && wc__sleep(a, ns);
 }
 
 static const wa_wasi_resolver resolver = {.ctx_of = wasi_of, .ud = NULL};
@@ -51,6 +58,7 @@ wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err) {
         bufs[i][sizeof bufs[i] - 1] = 0;
         parse_dir(bufs[i], &pre[i]);
     }
+    cfg.wait = wasi_wait;
     cfg.preopens = pre;
     cfg.npreopens = (uint32_t)ndirs;
     return wa_wasi_new(&cfg, out, err);

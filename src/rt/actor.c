@@ -294,9 +294,12 @@ void wr_ctx_exit(wr_ctx *ctx, wr_exit_kind kind, const char *text) {
     snprintf(ctx->exit_text, sizeof ctx->exit_text, "%s", text ? text : "");
 }
 
-void wr_ctx_await(wr_ctx *ctx, uint64_t corr) {
+void wr_ctx_await(wr_ctx *ctx, uint64_t corr) { wr_ctx_await_or(ctx, corr, 0); }
+
+void wr_ctx_await_or(wr_ctx *ctx, uint64_t corr, uint32_t tag) {
     ctx->a->park = WR__PARK_AWAIT;
     ctx->a->await_corr = corr;
+    ctx->a->await_tag = tag;
 }
 
 void wr_ctx_trap_exit(wr_ctx *ctx, bool on) { ctx->a->trap_exit = on; }

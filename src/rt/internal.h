@@ -112,6 +112,7 @@ typedef struct wr__actor {
     wr_msg *saved_head, *saved_tail; /* owner: this actor; deferred while parked */
     wr_msg *current;             /* owner: this actor; message of a WR_YIELD */
     uint64_t await_corr;
+    uint32_t await_tag;          /* a USER message with this tag also ends the await (0: none) */
     uint32_t idx;
     uint32_t gen;                /* owner: the spawner holding the free slot */
     uint32_t budget;

@@ -307,10 +307,11 @@ wb_status wr_ctx_send_buf(wr_ctx *ctx, wr_id to, uint32_t tag, wb_buf *buf, wb_e
     return send_common(ctx->sys, ctx, ctx->a->self, to, WR_MSG_USER, tag, 0, NULL, 0, buf, err);
 }
 
-wb_status wr_ctx_request(wr_ctx *ctx, wr_id to, uint32_t tag, const void *data, size_t len,
-                         uint64_t timeout_ns, uint64_t *corr, wb_error *err) {
+/* Opens a pending request (corr, and a TIMEOUT armed after timeout_ns when
+ * non-zero) on the running actor; *out is its record. */
+static wb_status pending_open(wr_ctx *ctx, wr_id to, uint32_t tag, uint64_t timeout_ns, wr__link **out,
+                              wb_error *err) {
     wr_system *sys = ctx->sys;
-    if (len && !data) return wb_error_set(err, WB_INVALID_ARG, "wr_ctx_request: NULL data");
     wr__link *p = wb_alloc(&sys->alloc, sizeof *p, WB_TAG_ACTOR);
     if (!p) return wb_error_set(err, WB_NOMEM, "no memory for a request");
     p->peer = to;
@@ -336,11 +337,28 @@ wb_status wr_ctx_request(wr_ctx *ctx, wr_id to, uint32_t tag, const void *data, 
     }
     p->next = ctx->a->pending;
     ctx->a->pending = p;
+    *out = p;
+    return WB_OK;
+}
+
+wb_status wr_ctx_request(wr_ctx *ctx, wr_id to, uint32_t tag, const void *data, size_t len,
+                         uint64_t timeout_ns, uint64_t *corr, wb_error *err) {
+    if (len && !data) return wb_error_set(err, WB_INVALID_ARG, "wr_ctx_request: NULL data");
+    wr__link *p = NULL;
+    wb_status st = pending_open(ctx, to, tag, timeout_ns, &p, err);
+    if (st != WB_OK) return st;
     if (corr) *corr = p->ref;
     /* A failed send still leaves the timeout armed: the requester learns of
      * the failure both from the status and, uniformly, from TIMEOUT. */
-    return send_common(sys, ctx, ctx->a->self, to, WR_MSG_REQUEST, tag, p->ref, data, len, NULL,
+    return send_common(ctx->sys, ctx, ctx->a->self, to, WR_MSG_REQUEST, tag, p->ref, data, len, NULL,
                        err);
+}
+
+wb_status wr_ctx_sleep(wr_ctx *ctx, uint64_t ns, uint64_t *corr, wb_error *err) {
+    wr__link *p = NULL;
+    wb_status st = pending_open(ctx, ctx->a->self, 0, ns ? ns : 1, &p, err);
+    if (st == WB_OK && corr) *corr = p->ref;
+    return st;
 }
 
 wb_status wr_ctx_reply(wr_ctx *ctx, const wr_msg *req, uint32_t tag, const void *data, size_t len,

@@ -101,6 +101,7 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
     a->self = 0;
     a->park = WR__PARK_NONE;
     a->await_corr = 0;
+    a->await_tag = 0;
     a->trap_exit = false;
     a->budget = 0;
     wake_waiters(sys, a, 0, true);
@@ -197,12 +198,15 @@ static bool on_message(wr__worker *w, wr__actor *a, wr_msg *m) {
         return false;
     }
     if (a->park == WR__PARK_AWAIT) {
-        if ((m->kind != WR_MSG_REPLY && m->kind != WR_MSG_TIMEOUT) || m->corr != a->await_corr) {
+        bool awaited = (m->kind == WR_MSG_REPLY || m->kind == WR_MSG_TIMEOUT) && m->corr == a->await_corr;
+        bool urgent = a->await_tag && m->kind == WR_MSG_USER && m->tag == a->await_tag;
+        if (!awaited && !urgent) {
             save(a, m);
             return false;
         }
         a->park = WR__PARK_NONE;
         a->await_corr = 0;
+        a->await_tag = 0;
     }
     wr__link *p;
     switch (m->kind) {

@@ -280,6 +280,8 @@ wb_status wa_wasi_new(const wa_wasi_config *cfg, wa_wasi **out, wb_error *err) {
     w->self.ctx_of = wasi_self;
     w->self.ud = w;
     w->deny = cfg->deny;
+    w->wait = cfg->wait;
+    w->wait_ud = cfg->wait_ud;
     w->capture_max = cfg->capture_max ? cfg->capture_max : WASI_CAPTURE_DEFAULT;
     w->nargs = cfg->nargs;
     w->nenv = cfg->nenv;

@@ -103,6 +103,8 @@ struct wa_wasi {
     uint32_t nfds;
     bool exited;
     int32_t exit_code;
+    bool (*wait)(wa_instance *caller, uint64_t ns, void *ud); /* wa_wasi_config.wait */
+    void *wait_ud;
 };
 
 /* Entry of every WASI host function: finds the context and checks the grant.

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* WASI preview1 poll_oneoff: clock timeouts and fd readiness. Blocks the
- * calling thread for at most the earliest clock timeout. */
+ * calling thread for at most the earliest clock timeout, unless the embedder
+ * waits for a clocks-only poll itself (wa_wasi_config.wait). */
 #define _GNU_SOURCE
 #include "wasi.h"
 
@@ -118,7 +119,23 @@ static uint16_t poll_wait(poll_state *ps, uint64_t min_ns) {
     }
 }
 
-static uint16_t poll_oneoff(wa_wasi *w, wa_instance *in, const wa_value *a) {
+/* Clocks only, nothing due yet, and an embedder that can wait without the
+ * thread: the earliest clocks' events are written now (they are what the
+ * guest will see), and the embedder is asked to resume the call after ns. */
+static bool poll_hand_off(wa_wasi *w, poll_state *ps, wa_instance *in, uint32_t nevents_at,
+                          uint64_t min_ns) {
+    if (!w->wait || ps->npfd || ps->nev || min_ns == 0 || min_ns == UINT64_MAX) return false;
+    for (uint32_t i = 0; i < ps->nsubs; i++)
+        if (ps->clock_ns[i] == min_ns) event_put(ps, i, WA_WASI_ESUCCESS, EV_CLOCK, 0, 0);
+    if (!w->wait(in, min_ns, w->wait_ud)) {
+        ps->nev = 0; /* waits here after all; the events are found again */
+        return false;
+    }
+    wa__wasi_put_u32(in, nevents_at, ps->nev);
+    return true;
+}
+
+static uint16_t poll_oneoff(wa_wasi *w, wa_instance *in, const wa_value *a, bool *suspended) {
     uint32_t nsubs = (uint32_t)a[2].of.i32;
     if (nsubs == 0 || nsubs > WASI_MAX_SUBS) return WA_WASI_EINVAL;
     const uint8_t *subs = wa_instance_mem_ptr(in, (uint32_t)a[0].of.i32, (uint64_t)nsubs * 48);
@@ -139,8 +156,10 @@ static uint16_t poll_oneoff(wa_wasi *w, wa_instance *in, const wa_value *a) {
         e = WA_WASI_ESUCCESS;
         for (uint32_t i = 0; i < nsubs && e == WA_WASI_ESUCCESS; i++)
             e = poll_sub(w, &ps, i, &min_ns);
-        if (e == WA_WASI_ESUCCESS) e = poll_wait(&ps, min_ns);
-        if (e == WA_WASI_ESUCCESS) wa__wasi_put_u32(in, (uint32_t)a[3].of.i32, ps.nev);
+        if (e == WA_WASI_ESUCCESS)
+            *suspended = poll_hand_off(w, &ps, in, (uint32_t)a[3].of.i32, min_ns);
+        if (e == WA_WASI_ESUCCESS && !*suspended) e = poll_wait(&ps, min_ns);
+        if (e == WA_WASI_ESUCCESS && !*suspended) wa__wasi_put_u32(in, (uint32_t)a[3].of.i32, ps.nev);
     }
     free(ps.subs);
     free(ps.pfd);
@@ -153,5 +172,7 @@ wa_host_status wa__wasi_poll_oneoff(wa_instance *in, const wa_value *a, wa_value
     wa_host_status hs;
     wa_wasi *w = wa__wasi_enter(in, ud, WA_WASI_poll_oneoff, r, &hs);
     if (!w) return hs;
-    return wa__wasi_ret(r, poll_oneoff(w, in, a));
+    bool suspended = false;
+    uint16_t e = poll_oneoff(w, in, a, &suspended);
+    return suspended ? WA_HOST_SUSPEND : wa__wasi_ret(r, e);
 }
