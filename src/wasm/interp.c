@@ -111,6 +111,9 @@ static bool frames_grow(wa_instance *inst) {
 }
 
 static bool functype_eq(const wa_functype *a, const wa_functype *b) {
+    /* a function of the caller's own module shares its type's arrays */
+    if (a->params == b->params && a->results == b->results)
+        return a->nparams == b->nparams && a->nresults == b->nresults;
     return a->nparams == b->nparams && a->nresults == b->nresults &&
            (a->nparams == 0 || !memcmp(a->params, b->params, a->nparams * sizeof *a->params)) &&
            (a->nresults == 0 || !memcmp(a->results, b->results, a->nresults * sizeof *a->results));
