@@ -78,6 +78,19 @@ static void fuel_region(comp *c) {
 }
 
 static void emit_return(comp *c, uint32_t n) {
+    if (n == 1 && c->sp > 0 && c->stk[c->sp - 1].kind == E_TEMP && c->last_dst != NONE &&
+        c->code[c->last_dst] == c->base + c->sp - 1) {
+        /* the instruction just before computed the result: it writes slot
+         * 0 itself (operands are read before the result is written, as for
+         * a local.set into one of them) and nothing is copied, one store to
+         * load forwarding fewer between callee and caller */
+        c->code[c->last_dst] = 0;
+        c->last_dst = NONE;
+        wa__tr_emit_op(c, WA_IR_RET);
+        wa__tr_emit(c, 0);
+        wa__tr_emit(c, 0);
+        return;
+    }
     if (n == 1) {
         /* the usual single result: no copy loop, no move into place */
         uint32_t src = wa__tr_use_top(c, 0);
