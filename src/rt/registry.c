@@ -15,7 +15,26 @@ struct wr__registry {
     pthread_mutex_t lock;
     reg_entry **buckets; /* owner: registry; guarded by lock */
     size_t nbuckets, count;
+    uint64_t uid;        /* this registry among all that ever existed */
+    uint64_t seq;        /* registrations so far; guarded by lock */
 };
+
+/* Lookups by name skip the lock through a small per-thread cache of
+ * name -> (id, registration number): an entry is good while that actor is
+ * alive with that very registration (a fresh number per register, so a name
+ * dropped and given again never matches a stale entry). */
+#define NAME_CACHE 64
+#define NAME_CACHE_LEN 40
+typedef struct name_slot {
+    uint64_t hash, seq;
+    wr_id id;
+    char name[NAME_CACHE_LEN];
+} name_slot;
+static _Thread_local struct {
+    uint64_t uid;
+    name_slot slot[NAME_CACHE];
+} tls_names;
+static _Atomic uint64_t registry_uids;
 
 wb_status wr__registry_new(wr_system *sys) {
     wr__registry *r = wb_calloc(&sys->alloc, 1, sizeof *r, WB_TAG_GENERIC);
@@ -27,6 +46,7 @@ wb_status wr__registry_new(wr_system *sys) {
         return WB_NOMEM;
     }
     pthread_mutex_init(&r->lock, NULL);
+    r->uid = atomic_fetch_add(&registry_uids, 1) + 1;
     sys->registry = r;
     return WB_OK;
 }
@@ -101,6 +121,7 @@ wb_status wr_register(wr_system *sys, const char *name, wr_id id, wb_error *err)
             e->next = NULL;
             *pp = e;
             atomic_store(&a->reg_name, e->name);
+            atomic_store(&a->reg_seq, ++r->seq);
             if (++r->count > r->nbuckets) rehash(sys, r);
             /* It may have died between the check and here: undo then. */
             if (atomic_load(&a->id) != id) {
@@ -117,10 +138,35 @@ wb_status wr_register(wr_system *sys, const char *name, wr_id id, wb_error *err)
 wr_id wr_lookup(wr_system *sys, const char *name) {
     if (!sys || !name) return 0;
     wr__registry *r = sys->registry;
+    size_t len = strlen(name);
+    uint64_t h = wb_hash64(name, len);
+    name_slot *c = NULL;
+    if (len < NAME_CACHE_LEN) {
+        if (tls_names.uid != r->uid) {
+            memset(&tls_names, 0, sizeof tls_names);
+            tls_names.uid = r->uid;
+        }
+        c = &tls_names.slot[h & (NAME_CACHE - 1)];
+        if (c->id && c->hash == h && !memcmp(c->name, name, len + 1)) {
+            wr__actor *a = wr__slot(sys, c->id);
+            if (a && atomic_load(&a->id) == c->id && atomic_load(&a->reg_seq) == c->seq) return c->id;
+        }
+    }
     pthread_mutex_lock(&r->lock);
-    reg_entry *e = *find(r, name, strlen(name));
+    reg_entry *e = *find(r, name, len);
     wr_id id = e ? e->id : 0;
+    uint64_t seq = 0;
+    if (id) {
+        wr__actor *a = wr__slot(sys, id);
+        if (a && atomic_load(&a->reg_name) == e->name) seq = atomic_load(&a->reg_seq);
+    }
     pthread_mutex_unlock(&r->lock);
+    if (c && seq) {
+        c->hash = h;
+        c->seq = seq;
+        c->id = id;
+        memcpy(c->name, name, len + 1);
+    }
     return id;
 }
 
@@ -133,7 +179,7 @@ static bool remove_locked(wr_system *sys, wr__registry *r, const char *name, wr_
     wr__actor *a = wr__slot(sys, e->id);
     if (a) {
         char *expect = e->name;
-        atomic_compare_exchange_strong(&a->reg_name, &expect, NULL);
+        if (atomic_compare_exchange_strong(&a->reg_name, &expect, NULL)) atomic_store(&a->reg_seq, 0);
     }
     entry_free(sys, e);
     return true;
@@ -154,5 +200,6 @@ void wr__registry_drop(wr_system *sys, wr__actor *a, wr_id id) {
     char *name = atomic_load(&a->reg_name);
     if (name) remove_locked(sys, r, name, id);
     atomic_store(&a->reg_name, NULL);
+    atomic_store(&a->reg_seq, 0);
     pthread_mutex_unlock(&r->lock);
 }
