@@ -33,7 +33,7 @@ typedef struct probe {
     _Atomic size_t n;
     _Atomic int terminated;
     _Atomic int term_kind;
-    wr_id self;
+    _Atomic wr_id self; /* the last actor started with this probe (probes may be shared) */
 } probe;
 
 static inline void probe_init(probe *p) {

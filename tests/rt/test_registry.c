@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Name registry: register, lookup (and its per-thread cache), unregister,
  * removal on exit. */
+// ctest-label: concurrency
 #include "rt/rt_test.h"
 
 static void register_lookup_exit(void **state) {
