@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Test guest using WASI through wasi-libc: "write PATH TEXT" creates a file,
  * "read PATH" answers its content; failures answer "err ERRNO". "sleep MS"
- * sleeps (nanosleep: poll_oneoff on a clock) and answers "slept N" with the
- * milliseconds the monotonic clock moved meanwhile. */
+ * sleeps (nanosleep: poll_oneoff on a clock) and answers "slept N end E": the
+ * milliseconds the monotonic clock moved meanwhile, and its reading after. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,7 +40,8 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         clock_gettime(CLOCK_MONOTONIC, &t1);
         long long took = (t1.tv_sec - t0.tv_sec) * 1000LL + (t1.tv_nsec - t0.tv_nsec) / 1000000;
         char out[32];
-        int n = snprintf(out, sizeof out, "slept %lld", took);
+        long long end = t1.tv_sec * 1000LL + t1.tv_nsec / 1000000;
+        int n = snprintf(out, sizeof out, "slept %lld end %lld", took, end);
         return guest_answer(sender, kind, corr, out, n) < 0;
     }
     return guest_status(sender, kind, corr, WACTOR_INVALID) < 0;
