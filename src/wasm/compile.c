@@ -577,13 +577,7 @@ static bool instr(comp *c, const wa_instr *in) {
     case WA_OP_SELECT_T: {
         uint32_t cond = wa__tr_use_top(c, 0), b = wa__tr_use_top(c, 1), a = wa__tr_use_top(c, 2);
         wa__tr_pop(c, 3);
-        wa__tr_emit_op(c, WA_IR_SEL);
-        uint32_t dpos = c->len;
-        wa__tr_emit(c, wa__tr_push_temp(c));
-        wa__tr_emit(c, a);
-        wa__tr_emit(c, b);
-        wa__tr_emit(c, cond);
-        wa__tr_set_result(c, dpos);
+        wa__tr_emit_result(c, WA_IR_SEL, (uint32_t[]){a, b, cond}, 3);
         break;
     }
     case WA_OP_LOCAL_GET: wa__tr_push(c, E_LOCAL, in->a, 0); break;

@@ -87,6 +87,7 @@ void wa__tr_flush_from(comp *c, uint32_t from);
 void wa__tr_flush_top(comp *c, uint32_t n);
 void wa__tr_local_set(comp *c, uint32_t i, bool tee);
 void wa__tr_set_result(comp *c, uint32_t dst_pos);
+void wa__tr_emit_result(comp *c, wa_ir op, const uint32_t *w, uint32_t n);
 void wa__tr_unop(comp *c, wa_ir op);
 void wa__tr_binop(comp *c, wa_ir op);
 void wa__tr_sink(comp *c, wa_ir op, uint32_t n, const uint32_t *imms, uint32_t nimm);

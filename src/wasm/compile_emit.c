@@ -243,11 +243,7 @@ void wa__tr_set_result(comp *c, uint32_t dst_pos) { c->last_dst = dst_pos; }
 void wa__tr_unop(comp *c, wa_ir op) {
     uint32_t a = wa__tr_use_top(c, 0);
     wa__tr_pop(c, 1);
-    wa__tr_emit_op(c, op);
-    uint32_t dpos = c->len;
-    wa__tr_emit(c, wa__tr_push_temp(c));
-    wa__tr_emit(c, a);
-    wa__tr_set_result(c, dpos);
+    wa__tr_emit_result(c, op, &a, 1);
 }
 
 static wa_ir imm_form(wa_ir op, uint64_t v, uint32_t *imm) {
@@ -318,14 +314,7 @@ static bool binop_mem(comp *c, wa_ir op) {
         a = wa__tr_use_top(c, 1);
     }
     wa__tr_pop(c, 2);
-    wa__tr_emit_op(c, WA_IR_F64_ADD_M + (op - WA_IR_F64_ADD));
-    uint32_t dpos = c->len;
-    wa__tr_emit(c, wa__tr_push_temp(c));
-    wa__tr_emit(c, a);
-    wa__tr_emit(c, addr);
-    wa__tr_emit(c, imm);
-    wa__tr_emit(c, off);
-    wa__tr_set_result(c, dpos);
+    wa__tr_emit_result(c, WA_IR_F64_ADD_M + (op - WA_IR_F64_ADD), (uint32_t[]){a, addr, imm, off}, 4);
     c->cur_off = cur_off;
     return true;
 }
@@ -348,22 +337,12 @@ void wa__tr_binop(comp *c, wa_ir op) {
     if (iop != WA_IR_BAD) {
         uint32_t a = wa__tr_use_top(c, 1);
         wa__tr_pop(c, 2);
-        wa__tr_emit_op(c, iop);
-        uint32_t dpos = c->len;
-        wa__tr_emit(c, wa__tr_push_temp(c));
-        wa__tr_emit(c, a);
-        wa__tr_emit(c, imm);
-        wa__tr_set_result(c, dpos);
+        wa__tr_emit_result(c, iop, (uint32_t[]){a, imm}, 2);
         return;
     }
     uint32_t b = wa__tr_use_top(c, 0), a = wa__tr_use_top(c, 1);
     wa__tr_pop(c, 2);
-    wa__tr_emit_op(c, op);
-    uint32_t dpos = c->len;
-    wa__tr_emit(c, wa__tr_push_temp(c));
-    wa__tr_emit(c, a);
-    wa__tr_emit(c, b);
-    wa__tr_set_result(c, dpos);
+    wa__tr_emit_result(c, op, (uint32_t[]){a, b}, 2);
 }
 
 /* Instruction with n source operands popped and no result; extra immediate
@@ -377,17 +356,25 @@ void wa__tr_sink(comp *c, wa_ir op, uint32_t n, const uint32_t *imms, uint32_t n
     for (uint32_t j = 0; j < n; j++) wa__tr_emit(c, src[j]);
 }
 
+/* op dst w[0..n): dst is a new temporary on top of the stack, recorded as
+ * the last result (a local.set after it may take it over). */
+void wa__tr_emit_result(comp *c, wa_ir op, const uint32_t *w, uint32_t n) {
+    wa__tr_emit_op(c, op);
+    uint32_t dpos = c->len;
+    wa__tr_emit(c, wa__tr_push_temp(c));
+    for (uint32_t j = 0; j < n; j++) wa__tr_emit(c, w[j]);
+    wa__tr_set_result(c, dpos);
+}
+
 /* Instruction with n sources and one result: op dst imms... srcs... */
 void wa__tr_produce(comp *c, wa_ir op, uint32_t n, const uint32_t *imms, uint32_t nimm) {
     uint32_t src[4] = {0};
     for (uint32_t j = 0; j < n; j++) src[j] = wa__tr_use_top(c, n - 1 - j);
     wa__tr_pop(c, n);
-    wa__tr_emit_op(c, op);
-    uint32_t dpos = c->len;
-    wa__tr_emit(c, wa__tr_push_temp(c));
-    for (uint32_t j = 0; j < nimm; j++) wa__tr_emit(c, imms[j]);
-    for (uint32_t j = 0; j < n; j++) wa__tr_emit(c, src[j]);
-    wa__tr_set_result(c, dpos);
+    uint32_t w[8];
+    for (uint32_t j = 0; j < nimm; j++) w[j] = imms[j];
+    for (uint32_t j = 0; j < n; j++) w[nimm + j] = src[j];
+    wa__tr_emit_result(c, op, w, nimm + n);
 }
 
 static wa_ir load_add_form(wa_ir op) {
@@ -421,12 +408,7 @@ void wa__tr_load(comp *c, wa_ir op, uint32_t offset) {
     }
     uint32_t a = wa__tr_use_top(c, 0);
     wa__tr_pop(c, 1);
-    wa__tr_emit_op(c, op);
-    uint32_t dpos = c->len;
-    wa__tr_emit(c, wa__tr_push_temp(c));
-    wa__tr_emit(c, a);
-    wa__tr_emit(c, offset);
-    wa__tr_set_result(c, dpos);
+    wa__tr_emit_result(c, op, (uint32_t[]){a, offset}, 2);
 }
 
 static wa_ir store_add_form(wa_ir op) {
