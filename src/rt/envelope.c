@@ -14,43 +14,36 @@ static void envelope_release(wr_system *sys, wr_msg *m) {
     wb_free(&sys->alloc, m, sizeof *m, WB_TAG_MESSAGE);
 }
 
-/* Takes the envelopes other workers sent home; they become our cache. */
-static void take_remote(wr__worker *w) {
-    if (!atomic_load_explicit(&w->remote, memory_order_relaxed)) return;
-    w->cache = atomic_exchange_explicit(&w->remote, NULL, memory_order_acquire);
-    /* Approximate: a batch pushed between the two exchanges is counted late
-     * or early; the count only bounds how much waits here. */
-    w->ncache = atomic_exchange_explicit(&w->nremote, 0, memory_order_relaxed);
+/* Takes an envelope from a home's pool: from its cache, refilled with
+ * everything returned to it when empty. NULL when there is none. */
+static wr_msg *pool_take(wr__envpool *p) {
+    if (!p->cache && atomic_load_explicit(&p->remote, memory_order_relaxed)) {
+        p->cache = atomic_exchange_explicit(&p->remote, NULL, memory_order_acquire);
+        /* Approximate: a batch pushed between the two exchanges is counted
+         * late or early; the count only bounds how much waits here. */
+        p->ncache = atomic_exchange_explicit(&p->nremote, 0, memory_order_relaxed);
+    }
+    wr_msg *m = p->cache;
+    if (!m) return NULL;
+    p->cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
+    if (p->ncache) p->ncache--;
+    /* Envelopes come back cold from other cores; fetching the next one now
+     * hides the miss behind this message's send. */
+    if (p->cache) __builtin_prefetch(p->cache, 1);
+    return m;
 }
 
 wr_msg *wr__msg_new(wr_system *sys) {
     wr__worker *w = wr__current_worker(sys);
     wr_msg *m = NULL;
+    uint32_t home = 0;
     if (w) {
-        if (!w->cache) take_remote(w);
-        m = w->cache;
-        if (m) {
-            w->cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
-            if (w->ncache) w->ncache--;
-            /* Envelopes come back cold from other cores; fetching the next
-             * one now hides the miss behind this message's send. */
-            if (w->cache) __builtin_prefetch(w->cache, 1);
-        }
-    }
-    uint32_t home = w ? w->index + 1 : 0;
-    if (!w && !atomic_flag_test_and_set_explicit(&sys->ext_lock, memory_order_acquire)) {
+        m = pool_take(&w->pool);
+        home = w->index + 1;
+    } else if (!atomic_flag_test_and_set_explicit(&sys->ext_lock, memory_order_acquire)) {
         /* A sender outside the system: the shared outside pool, unless
          * another outside thread holds it (then malloc, home 0). */
-        if (!sys->ext_cache && atomic_load_explicit(&sys->ext_remote, memory_order_relaxed)) {
-            sys->ext_cache = atomic_exchange_explicit(&sys->ext_remote, NULL, memory_order_acquire);
-            sys->ext_ncache = atomic_exchange_explicit(&sys->ext_nremote, 0, memory_order_relaxed);
-        }
-        m = sys->ext_cache;
-        if (m) {
-            sys->ext_cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
-            if (sys->ext_ncache) sys->ext_ncache--;
-            if (sys->ext_cache) __builtin_prefetch(sys->ext_cache, 1); /* as above */
-        }
+        m = pool_take(&sys->ext);
         atomic_flag_clear_explicit(&sys->ext_lock, memory_order_release);
         home = WR__HOME_EXT;
     }
@@ -70,33 +63,42 @@ wr_msg *wr__msg_new(wr_system *sys) {
     return m;
 }
 
+static void list_release(wr_system *sys, wr_msg *m) {
+    while (m) {
+        wr_msg *next = atomic_load_explicit(&m->next_, memory_order_relaxed);
+        envelope_release(sys, m);
+        m = next;
+    }
+}
+
+/* Frees a batch's envelopes and empties it. */
+static void batch_release(wr_system *sys, wr__batch *b) {
+    list_release(sys, b->head);
+    b->head = b->tail = NULL;
+    b->n = 0;
+}
+
 /* Pushes a batch onto a home's return list, or to the allocator when enough
  * waits there already (a home that stopped sending must not hoard memory). */
-static void batch_push(wr_system *sys, wr__batch *b, _Atomic(wr_msg *) *remote,
-                       _Atomic uint32_t *nremote) {
+static void batch_push(wr_system *sys, wr__batch *b, wr__envpool *home) {
     if (!b->n) return;
-    if (atomic_load_explicit(nremote, memory_order_relaxed) >= WR__REMOTE_MAX) {
-        while (b->head) {
-            wr_msg *m = b->head;
-            b->head = atomic_load_explicit(&m->next_, memory_order_relaxed);
-            envelope_release(sys, m);
-        }
-    } else {
-        wr_msg *top = atomic_load_explicit(remote, memory_order_relaxed);
-        do {
-            atomic_store_explicit(&b->tail->next_, top, memory_order_relaxed);
-        } while (!atomic_compare_exchange_weak_explicit(remote, &top, b->head, memory_order_release,
-                                                        memory_order_relaxed));
-        atomic_fetch_add_explicit(nremote, b->n, memory_order_relaxed);
+    if (atomic_load_explicit(&home->nremote, memory_order_relaxed) >= WR__REMOTE_MAX) {
+        batch_release(sys, b);
+        return;
     }
+    wr_msg *top = atomic_load_explicit(&home->remote, memory_order_relaxed);
+    do {
+        atomic_store_explicit(&b->tail->next_, top, memory_order_relaxed);
+    } while (!atomic_compare_exchange_weak_explicit(&home->remote, &top, b->head,
+                                                    memory_order_release, memory_order_relaxed));
+    atomic_fetch_add_explicit(&home->nremote, b->n, memory_order_relaxed);
     b->head = b->tail = NULL;
     b->n = 0;
 }
 
 static void batch_send(wr_system *sys, wr__batch *b) {
     if (!b->n) return;
-    wr__worker *home = &sys->workers[b->home];
-    batch_push(sys, b, &home->remote, &home->nremote);
+    batch_push(sys, b, &sys->workers[b->home].pool);
 }
 
 static void batch_add(wr__batch *b, wr_msg *m) {
@@ -118,17 +120,17 @@ void wr__msg_free(wr_system *sys, wr_msg *m) {
     uint32_t home = m->aux_;
     if (home == WR__HOME_EXT) {
         batch_add(&w->ext_out, m);
-        if (w->ext_out.n >= WR__BATCH) batch_push(sys, &w->ext_out, &sys->ext_remote, &sys->ext_nremote);
+        if (w->ext_out.n >= WR__BATCH) batch_push(sys, &w->ext_out, &sys->ext);
         return;
     }
     if (home == 0 || home - 1 == w->index || home > sys->nworkers) {
-        if (w->ncache >= WR__CACHE_MAX) {
+        if (w->pool.ncache >= WR__CACHE_MAX) {
             envelope_release(sys, m);
             return;
         }
-        atomic_store_explicit(&m->next_, w->cache, memory_order_relaxed);
-        w->cache = m;
-        w->ncache++;
+        atomic_store_explicit(&m->next_, w->pool.cache, memory_order_relaxed);
+        w->pool.cache = m;
+        w->pool.ncache++;
         return;
     }
     /* Another worker's envelope: collect, then send home in one go. Slots are
@@ -143,48 +145,22 @@ void wr__msg_free(wr_system *sys, wr_msg *m) {
 
 void wr__msg_flush(wr__worker *w) {
     for (unsigned i = 0; i < WR__OUT; i++) batch_send(w->sys, &w->out[i]);
-    batch_push(w->sys, &w->ext_out, &w->sys->ext_remote, &w->sys->ext_nremote);
+    batch_push(w->sys, &w->ext_out, &w->sys->ext);
 }
 
-static void list_release(wr_system *sys, wr_msg *m) {
-    while (m) {
-        wr_msg *next = atomic_load_explicit(&m->next_, memory_order_relaxed);
-        envelope_release(sys, m);
-        m = next;
-    }
+/* Frees every envelope a pool holds. */
+static void pool_release(wr_system *sys, wr__envpool *p) {
+    list_release(sys, p->cache);
+    list_release(sys, atomic_exchange(&p->remote, NULL));
+    p->cache = NULL;
+    p->ncache = 0;
+    atomic_store(&p->nremote, 0);
 }
 
-void wr__msg_ext_free(wr_system *sys) {
-    list_release(sys, sys->ext_cache);
-    list_release(sys, atomic_exchange(&sys->ext_remote, NULL));
-    sys->ext_cache = NULL;
-    sys->ext_ncache = 0;
-    atomic_store(&sys->ext_nremote, 0);
-}
+void wr__msg_ext_free(wr_system *sys) { pool_release(sys, &sys->ext); }
 
 void wr__msg_pool_free(wr__worker *w) {
-    wr_system *sys = w->sys;
-    list_release(sys, w->ext_out.head);
-    w->ext_out.head = w->ext_out.tail = NULL;
-    w->ext_out.n = 0;
-    for (unsigned i = 0; i < WR__OUT; i++) {
-        wr__batch *b = &w->out[i];
-        while (b->head) {
-            wr_msg *m = b->head;
-            b->head = atomic_load_explicit(&m->next_, memory_order_relaxed);
-            envelope_release(sys, m);
-        }
-        b->tail = NULL;
-        b->n = 0;
-    }
-    for (int pass = 0; pass < 2; pass++) {
-        while (w->cache) {
-            wr_msg *m = w->cache;
-            w->cache = atomic_load_explicit(&m->next_, memory_order_relaxed);
-            envelope_release(sys, m);
-        }
-        w->cache = atomic_exchange(&w->remote, NULL);
-    }
-    w->ncache = 0;
-    atomic_store(&w->nremote, 0);
+    batch_release(w->sys, &w->ext_out);
+    for (unsigned i = 0; i < WR__OUT; i++) batch_release(w->sys, &w->out[i]);
+    pool_release(w->sys, &w->pool);
 }

@@ -133,6 +133,16 @@ typedef struct wr__batch {
 
 #define WR__OUT 8 /* home slots per worker; homes share them modulo WR__OUT */
 
+/* Free envelopes of one home (a worker, or the threads outside the system):
+ * the home's own cache, and the list others return its envelopes to in
+ * batches, taken whole when the cache runs dry (envelope.c). */
+typedef struct wr__envpool {
+    wr_msg *cache; /* owner: the home */
+    uint32_t ncache;
+    _Alignas(64) _Atomic(wr_msg *) remote; /* pushed by others */
+    _Atomic uint32_t nremote;
+} wr__envpool;
+
 typedef struct wr__worker {
     wr_system *sys;
     unsigned index;
@@ -152,13 +162,9 @@ typedef struct wr__worker {
     uint32_t front_streak;
     struct wr__worker *watch;  /* thief side: victim whose run-next we watch */
     uint64_t watch_turns, watch_since;
-    wr_msg *cache;    /* free envelopes; owner: this worker */
-    uint32_t ncache;
     wr__batch out[WR__OUT]; /* other workers' envelopes on their way home */
     wr__batch ext_out;      /* outside threads' envelopes on their way home */
-    /* envelopes of ours freed by other workers, pushed in batches */
-    _Alignas(64) _Atomic(wr_msg *) remote; /* owner: this worker once taken */
-    _Atomic uint32_t nremote;
+    wr__envpool pool;       /* our envelopes */
     uint64_t corr_next;
 } wr__worker;
 
@@ -189,11 +195,8 @@ struct wr_system {
     _Atomic uint64_t corr_ext;
     /* Envelopes of threads outside the system (envelope.c): without a home of
      * their own, each one would be a malloc here and a free on a worker. */
-    _Alignas(64) atomic_flag ext_lock; /* guards ext_cache, ext_ncache */
-    wr_msg *ext_cache;
-    uint32_t ext_ncache;
-    _Alignas(64) _Atomic(wr_msg *) ext_remote; /* freed by workers, in batches */
-    _Atomic uint32_t ext_nremote;
+    _Alignas(64) atomic_flag ext_lock; /* guards ext.cache, ext.ncache */
+    wr__envpool ext;
     /* counters */
     _Atomic uint64_t live, spawned, exited, dead_letters, drops, restarts;
     wr__timers *timers;     /* owner: system */

@@ -126,22 +126,27 @@ static void futex_wake(_Atomic int *addr) {
     syscall(SYS_futex, (int *)addr, FUTEX_WAKE_PRIVATE, 1, NULL, NULL, 0);
 }
 
+/* Wakes w if it sleeps. Pairs with park() as in Dekker's algorithm: the
+ * caller's queued work (rq_len, a seq_cst store) comes before this seq_cst
+ * load of parked, and park() stores parked before it loads rq_len, so
+ * either it sees the work or we see it parked. */
+static bool wake_parked(wr_system *sys, wr__worker *w) {
+    int one = 1;
+    if (atomic_load(&w->parked) != 1 ||
+        !atomic_compare_exchange_strong(&w->parked, &one, 0))
+        return false;
+    atomic_fetch_sub(&sys->nparked, 1);
+    futex_wake(&w->parked);
+    return true;
+}
+
 static void wake_one(wr_system *sys) {
-    atomic_thread_fence(memory_order_seq_cst); /* our queued work before their parked flags */
     if (atomic_load(&sys->nparked) == 0) return;
     if (atomic_load(&sys->nspinning) > 0) return; /* a spinner will steal it */
     unsigned n = sys->nworkers;
     unsigned start = atomic_fetch_add_explicit(&sys->rr, 1, memory_order_relaxed);
-    for (unsigned i = 0; i < n; i++) {
-        wr__worker *w = &sys->workers[(start + i) % n];
-        int one = 1;
-        if (atomic_load_explicit(&w->parked, memory_order_relaxed) == 1 &&
-            atomic_compare_exchange_strong(&w->parked, &one, 0)) {
-            atomic_fetch_sub(&sys->nparked, 1);
-            futex_wake(&w->parked);
-            return;
-        }
-    }
+    for (unsigned i = 0; i < n; i++)
+        if (wake_parked(sys, &sys->workers[(start + i) % n])) return;
 }
 
 static bool any_work(wr_system *sys) {
@@ -170,7 +175,6 @@ static void park(wr__worker *w) {
  * is one (it runs it at once), else to a sleeping one that it wakes, else
  * round robin: a spinner or a freshly woken worker would leave a single actor
  * queued on a busy worker alone for a while (see rq_stealable). */
-static bool wake_this(wr_system *sys, wr__worker *w);
 static void push_outside(wr_system *sys, wr__actor *a) {
     unsigned n = sys->nworkers;
     unsigned start = atomic_fetch_add_explicit(&sys->rr, 1, memory_order_relaxed);
@@ -178,7 +182,7 @@ static void push_outside(wr_system *sys, wr__actor *a) {
         wr__worker *w = &sys->workers[(start + i) % n];
         if (atomic_load_explicit(&w->spinning, memory_order_relaxed)) {
             rq_push(w, a);
-            wake_this(sys, w); /* it may have stopped spinning and gone to park */
+            wake_parked(sys, w); /* it may have stopped spinning and gone to park */
             return;
         }
     }
@@ -186,7 +190,7 @@ static void push_outside(wr_system *sys, wr__actor *a) {
         wr__worker *w = &sys->workers[(start + i) % n];
         if (atomic_load_explicit(&w->parked, memory_order_relaxed)) {
             rq_push(w, a);
-            wake_this(sys, w); /* when it fails, someone else woke w */
+            wake_parked(sys, w); /* when it fails, someone else woke w */
             return;
         }
     }
@@ -194,19 +198,6 @@ static void push_outside(wr_system *sys, wr__actor *a) {
     wake_one(sys);
 }
 
-/* Wakes w if it sleeps. The fence pairs with park(): either it sees our
- * queued work or we see it parked. */
-static bool wake_this(wr_system *sys, wr__worker *w) {
-    atomic_thread_fence(memory_order_seq_cst);
-    int one = 1;
-    if (atomic_load_explicit(&w->parked, memory_order_relaxed) == 1 &&
-        atomic_compare_exchange_strong(&w->parked, &one, 0)) {
-        atomic_fetch_sub(&sys->nparked, 1);
-        futex_wake(&w->parked);
-        return true;
-    }
-    return false;
-}
 
 void wr__schedule(wr_system *sys, wr__actor *a) {
     wr__worker *w = wr__current_worker(sys);
