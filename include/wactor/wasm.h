@@ -239,20 +239,38 @@ wb_status wa_linker_define_memory(wa_linker *l, const char *module, const char *
 wb_status wa_linker_define_instance(wa_linker *l, const char *module, wa_instance *inst);
 
 /* ---- instances ----------------------------------------------------------- */
+/* A memory budget that several instances draw from (e.g. a node's guest
+ * memory). Thread-safe; the embedder owns it and it must outlive every
+ * instance charged to it. */
+typedef struct wa_budget {
+    _Atomic uint64_t used; /* bytes charged now */
+    uint64_t max;          /* 0: unlimited */
+} wa_budget;
+void wa_budget_init(wa_budget *b, uint64_t max);
+uint64_t wa_budget_used(const wa_budget *b);
+
 /* Per-instance limits. Zero means the default shown. */
 typedef struct wa_limits {
     uint32_t max_memory_pages; /* default 65536 (4 GiB) */
-    uint32_t max_table_elems;  /* default 10,000,000 */
+    uint32_t max_table_elems;  /* per table; default 10,000,000 */
     uint32_t max_call_depth;   /* default 10,000 frames */
     uint32_t max_stack_bytes;  /* value stack incl. frames; default 8 MiB */
     uint64_t max_fuel;         /* total fuel for the instance's lifetime; 0 unlimited */
+    /* Host memory the instance may hold, all kinds together: linear memory,
+     * tables, globals, value and call stacks, its own bookkeeping; 0
+     * unlimited. Instantiation over it fails (WB_LIMIT), memory.grow and
+     * table.grow return -1, a stack that cannot grow traps. */
+    uint64_t max_bytes;
+    wa_budget *budget;         /* also charged, when set (shared by instances) */
+    uint64_t start_fuel;       /* fuel for the start function; 0 unlimited */
 } wa_limits;
 
 #define WA_FUEL_UNLIMITED UINT64_MAX
 
 /* Links imports through `l` (may be NULL when there are none), allocates
  * memory/tables/globals, applies element and data segments and runs the
- * start function (with limits->max_fuel, or unlimited). Errors:
+ * start function (with limits->start_fuel, or unlimited; running out is a
+ * WB_TRAP with the fuel trap's message). Errors:
  * WB_UNLINKABLE (missing/incompatible import), WB_TRAP (a segment out of
  * bounds or a trapping start function; err->msg has the trap message),
  * WB_LIMIT (a minimum larger than the limits), WB_NOMEM.
@@ -324,6 +342,8 @@ uint32_t wa_instance_memory_denied(const wa_instance *inst);
 /* Bytes the instance holds beyond its linear memory (structs, globals,
  * tables, stacks), for footprint reports. */
 size_t wa_instance_overhead_bytes(const wa_instance *inst);
+/* Bytes charged to the instance's max_bytes now (all kinds). */
+uint64_t wa_instance_bytes(const wa_instance *inst);
 
 /* ---- WASI preview1 ("wasi_snapshot_preview1") ---------------------------- */
 /* A WASI context holds one program's view of the host: arguments,

@@ -39,6 +39,9 @@ static void instance_free(wa_instance *inst) {
     wb_free(&e->alloc, inst->elem_dropped, m->nelems + 1, WB_TAG_INSTANCE);
     wb_free(&e->alloc, inst->stack, (size_t)inst->stack_slots * 8, WB_TAG_STACK);
     wb_free(&e->alloc, inst->frames, (size_t)inst->frames_cap * sizeof *inst->frames, WB_TAG_STACK);
+    wa__uncharge(inst->acct, inst->own_bytes + (uint64_t)inst->stack_slots * 8 +
+                                 (uint64_t)inst->frames_cap * sizeof *inst->frames);
+    wa__account_unref(inst->acct);
     wa_module_unref(inst->module);
     wb_free(&e->alloc, inst, sizeof *inst, WB_TAG_INSTANCE);
 }
@@ -167,13 +170,21 @@ static wb_status define_objects(wa_instance *inst, wb_error *err) {
         inst->funcs[i] = f;
     }
     for (uint32_t i = m->ntable_imports; i < m->ntables; i++) {
-        inst->tables[i] = wa__table_new(inst->engine, &m->tables[i], inst->limits.max_table_elems, err);
-        if (!inst->tables[i]) return err ? err->status : WB_NOMEM;
+        wb_error terr;
+        inst->tables[i] = wa__table_new(inst->engine, &m->tables[i], inst->limits.max_table_elems,
+                                        inst->acct, &terr);
+        if (!inst->tables[i]) return wb_error_set(err, terr.status, "table %u: %s", i, terr.msg);
     }
     if (m->nmemories > m->nmemory_imports) {
-        inst->memory = wa__memory_new(inst->engine, &m->memories[0], inst->limits.max_memory_pages, err);
+        inst->memory = wa__memory_new(inst->engine, &m->memories[0], inst->limits.max_memory_pages,
+                                      inst->acct, err);
         if (!inst->memory) return err ? err->status : WB_NOMEM;
     }
+    uint64_t globals = (uint64_t)(m->nglobals - m->nglobal_imports) * sizeof(wa_global);
+    if (!wa__charge(inst->acct, globals))
+        return wb_error_set(err, WB_LIMIT, "%u globals exceed the memory budget",
+                            m->nglobals - m->nglobal_imports);
+    inst->own_bytes += globals;
     for (uint32_t i = m->nglobal_imports; i < m->nglobals; i++) {
         wa_global *g = wb_calloc(A(inst), 1, sizeof *g, WB_TAG_INSTANCE);
         if (!g) return wb_error_set(err, WB_NOMEM, "out of memory");
@@ -241,11 +252,15 @@ static bool park_zombie(wa_instance *inst) {
 static wb_status run_start(wa_instance *inst, wb_error *err) {
     const wa_module *m = inst->module;
     if (!m->has_start) return WB_OK;
-    wa_run_status rs = wa_instance_call(inst, inst->funcs[m->start], NULL, 0, WA_FUEL_UNLIMITED);
+    uint64_t fuel = inst->limits.start_fuel ? inst->limits.start_fuel : WA_FUEL_UNLIMITED;
+    wa_run_status rs = wa_instance_call(inst, inst->funcs[m->start], NULL, 0, fuel);
     if (rs == WA_RUN_DONE) return WB_OK;
     if (rs != WA_RUN_TRAP) wa_instance_cancel(inst);
     if (rs == WA_RUN_SUSPENDED)
         return wb_error_set(err, WB_STATE, "start function suspended in a host call");
+    if (rs == WA_RUN_OUT_OF_FUEL)
+        return wb_error_set(err, WB_TRAP, "%s: start function used more than %llu fuel",
+                            wa_trap_message(WA_TRAP_FUEL), (unsigned long long)fuel);
     return wb_error_set(err, WB_TRAP, "%s", inst->trap.message);
 }
 
@@ -261,6 +276,22 @@ wb_status wa_instance_new(wa_module *m, wa_linker *l, const wa_limits *limits, v
     inst->engine = e;
     inst->user_data = user_data;
     limits_default(&inst->limits, limits);
+    inst->acct = wa__account_new(e, inst->limits.max_bytes, inst->limits.budget);
+    if (!inst->acct) {
+        wa_module_unref(inst->module);
+        wb_free(&e->alloc, inst, sizeof *inst, WB_TAG_INSTANCE);
+        return wb_error_set(err, WB_NOMEM, "out of memory");
+    }
+    /* The instance's own arrays, charged before they exist. */
+    uint64_t own = sizeof *inst + (uint64_t)(m->nfuncs + 1) * (sizeof(wa_func *) + sizeof(wa_func)) +
+                   (uint64_t)(m->nglobals + m->ntables + m->nimports + 3) * sizeof(void *) +
+                   m->ndatas + m->nelems + 2;
+    if (!wa__charge(inst->acct, own)) {
+        instance_free(inst);
+        return wb_error_set(err, WB_LIMIT, "instance of %llu bytes exceeds the memory budget",
+                            (unsigned long long)own);
+    }
+    inst->own_bytes = own;
     inst->funcs = wb_calloc(&e->alloc, m->nfuncs + 1, sizeof *inst->funcs, WB_TAG_INSTANCE);
     inst->own_funcs = wb_calloc(&e->alloc, m->nfuncs + 1, sizeof *inst->own_funcs, WB_TAG_INSTANCE);
     inst->globals = wb_calloc(&e->alloc, m->nglobals + 1, sizeof *inst->globals, WB_TAG_INSTANCE);
@@ -359,8 +390,16 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
             wa__set_trap(inst, WA_TRAP_VALUE_STACK, NULL);
             return WA_RUN_TRAP;
         }
+        uint64_t grow = (uint64_t)(n - inst->stack_slots) * 8;
+        if (!wa__charge(inst->acct, grow)) {
+            wa__set_trap(inst, WA_TRAP_MEMORY_LIMIT, "the value stack exceeds the memory budget");
+            return WA_RUN_TRAP;
+        }
         uint64_t *s = wb_realloc(A(inst), inst->stack, (size_t)inst->stack_slots * 8, n * 8, WB_TAG_STACK);
-        if (!s) return call_error(inst, "out of memory for the value stack");
+        if (!s) {
+            wa__uncharge(inst->acct, grow);
+            return call_error(inst, "out of memory for the value stack");
+        }
         inst->stack = s;
         inst->stack_slots = (uint32_t)n;
     }
@@ -368,8 +407,15 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
         /* the call stack array never exceeds max_call_depth (interp.c relies on it) */
         uint32_t n = inst->limits.max_call_depth < 16 ? inst->limits.max_call_depth : 16;
         if (n == 0) n = 1;
+        if (!wa__charge(inst->acct, (uint64_t)n * sizeof *inst->frames)) {
+            wa__set_trap(inst, WA_TRAP_MEMORY_LIMIT, "call frames exceed the memory budget");
+            return WA_RUN_TRAP;
+        }
         inst->frames = wb_alloc(A(inst), n * sizeof *inst->frames, WB_TAG_STACK);
-        if (!inst->frames) return call_error(inst, "out of memory for call frames");
+        if (!inst->frames) {
+            wa__uncharge(inst->acct, (uint64_t)n * sizeof *inst->frames);
+            return call_error(inst, "out of memory for call frames");
+        }
         inst->frames_cap = n;
     }
     for (uint32_t i = 0; i < nargs; i++) inst->stack[i] = wa__value_to_slot(args[i]);
@@ -500,4 +546,8 @@ size_t wa_instance_overhead_bytes(const wa_instance *inst) {
     if (inst->memory) n += sizeof(wa_memory);
     n += (size_t)inst->stack_slots * 8 + (size_t)inst->frames_cap * sizeof *inst->frames;
     return n;
+}
+
+uint64_t wa_instance_bytes(const wa_instance *inst) {
+    return atomic_load_explicit(&inst->acct->used, memory_order_relaxed);
 }

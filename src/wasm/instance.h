@@ -10,6 +10,24 @@
 #include "ir.h"
 #include "module.h"
 
+/* What an instance's host memory is charged to (budget.c): its own limit
+ * and, through `shared`, a budget of the embedder's. Refcounted, since tables
+ * and memories it created may be held by other instances after it is gone. */
+typedef struct wa_account {
+    atomic_uint refs;
+    wa_engine *engine;
+    _Atomic uint64_t used;
+    uint64_t max;      /* 0: unlimited */
+    wa_budget *shared; /* may be NULL; owned by the embedder */
+} wa_account;
+
+wa_account *wa__account_new(wa_engine *e, uint64_t max, wa_budget *shared);
+wa_account *wa__account_ref(wa_account *a);
+void wa__account_unref(wa_account *a);
+/* Charges n bytes to a (NULL: nothing to charge); false when over a limit. */
+bool wa__charge(wa_account *a, uint64_t n);
+void wa__uncharge(wa_account *a, uint64_t n);
+
 /* Linear memory. Shared (refcounted) when exported and imported. The block
  * is mmap'ed with room to grow in place; pages are committed by first touch. */
 typedef struct wa_memory {
@@ -25,6 +43,7 @@ typedef struct wa_memory {
     uint32_t decl_max;
     uint32_t limit_pages; /* the instance limit applied at creation */
     uint32_t denied;      /* memory.grow calls refused by the limit */
+    wa_account *acct;     /* owner: reference; charged for size; NULL for host memories */
 } wa_memory;
 
 typedef struct wa_table {
@@ -36,6 +55,7 @@ typedef struct wa_table {
     bool has_max;
     uint32_t decl_max;
     void **elems;       /* owner: this; wa_func* or host externref */
+    wa_account *acct;   /* owner: reference; charged for the struct and cap; may be NULL */
 } wa_table;
 
 typedef struct wa_global {
@@ -71,6 +91,8 @@ struct wa_instance {
     wa_engine *engine;
     void *user_data;
     wa_limits limits;       /* defaults filled in */
+    wa_account *acct;       /* owner: reference; everything below is charged to it */
+    uint64_t own_bytes;     /* charged for this struct, its arrays and globals */
     wa_func **funcs;        /* owner: this (array only); [nfuncs] */
     wa_func *own_funcs;     /* owner: this; [nfuncs] defined and host-import entries */
     wa_global **globals;    /* owner: this (array), each entry a reference */
@@ -110,14 +132,16 @@ uint64_t wa__value_to_slot(wa_value v);
 wa_value wa__slot_to_value(uint64_t s, wa_valtype t);
 
 /* memory.c */
-wa_memory *wa__memory_new(wa_engine *e, const wa_memtype *t, uint32_t limit_pages, wb_error *err);
+wa_memory *wa__memory_new(wa_engine *e, const wa_memtype *t, uint32_t limit_pages,
+                          wa_account *acct, wb_error *err);
 void wa__memory_unref(wa_memory *mem);
 /* Grows by delta pages; returns the old page count or -1. */
 int64_t wa__memory_grow(wa_memory *mem, uint64_t delta);
 void wa__engine_pool_drain(wa_engine *e);
 
 /* table.c */
-wa_table *wa__table_new(wa_engine *e, const wa_tabletype *t, uint32_t limit, wb_error *err);
+wa_table *wa__table_new(wa_engine *e, const wa_tabletype *t, uint32_t limit, wa_account *acct,
+                        wb_error *err);
 void wa__table_unref(wa_table *t);
 int64_t wa__table_grow(wa_table *t, uint64_t delta, void *init);
 

@@ -87,9 +87,14 @@ static bool stack_reserve(wa_instance *inst, size_t need) {
     size_t n = inst->stack_slots ? inst->stack_slots : 1024;
     while (n < need) n *= 2;
     if (n > max) n = max;
+    uint64_t grow = (uint64_t)(n - inst->stack_slots) * 8; /* charged to the memory budget */
+    if (!wa__charge(inst->acct, grow)) return false;
     uint64_t *s = wb_realloc(&inst->engine->alloc, inst->stack, (size_t)inst->stack_slots * 8, n * 8,
                              WB_TAG_STACK);
-    if (!s) return false;
+    if (!s) {
+        wa__uncharge(inst->acct, grow);
+        return false;
+    }
     inst->stack = s;
     inst->stack_slots = (uint32_t)n;
     return true;
@@ -102,9 +107,14 @@ static bool frames_grow(wa_instance *inst) {
     if (inst->nframes >= max) return false;
     uint32_t n = inst->frames_cap ? inst->frames_cap * 2 : 16;
     if (n > max) n = max;
+    uint64_t grow = (uint64_t)(n - inst->frames_cap) * sizeof(wa_frame);
+    if (!wa__charge(inst->acct, grow)) return false;
     wa_frame *f = wb_realloc(&inst->engine->alloc, inst->frames, (size_t)inst->frames_cap * sizeof *f,
                              (size_t)n * sizeof *f, WB_TAG_STACK);
-    if (!f) return false;
+    if (!f) {
+        wa__uncharge(inst->acct, grow);
+        return false;
+    }
     inst->frames = f;
     inst->frames_cap = n;
     return true;

@@ -130,7 +130,7 @@ wb_status wa_linker_define_global(wa_linker *l, const char *module, const char *
 wb_status wa_linker_define_table(wa_linker *l, const char *module, const char *name,
                                  wa_tabletype type) {
     if (!l || !module || !name) return WB_INVALID_ARG;
-    wa_table *t = wa__table_new(l->engine, &type, UINT32_MAX, NULL);
+    wa_table *t = wa__table_new(l->engine, &type, UINT32_MAX, NULL, NULL);
     if (!t) return WB_NOMEM;
     wb_status st = add(l, module, name, (wa_extern){.kind = WA_EXTERN_TABLE, .table = t});
     if (st != WB_OK) wa__table_unref(t);
@@ -140,7 +140,7 @@ wb_status wa_linker_define_table(wa_linker *l, const char *module, const char *n
 wb_status wa_linker_define_memory(wa_linker *l, const char *module, const char *name,
                                   wa_memtype type) {
     if (!l || !module || !name) return WB_INVALID_ARG;
-    wa_memory *m = wa__memory_new(l->engine, &type, WA_MAX_PAGES, NULL);
+    wa_memory *m = wa__memory_new(l->engine, &type, WA_MAX_PAGES, NULL, NULL);
     if (!m) return WB_NOMEM;
     wb_status st = add(l, module, name, (wa_extern){.kind = WA_EXTERN_MEMORY, .memory = m});
     if (st != WB_OK) wa__memory_unref(m);

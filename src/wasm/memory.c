@@ -55,15 +55,26 @@ void wa__engine_pool_drain(wa_engine *e) {
     e->pool_len = 0;
 }
 
-wa_memory *wa__memory_new(wa_engine *e, const wa_memtype *t, uint32_t limit_pages, wb_error *err) {
+static uint64_t memory_bytes(uint64_t size) { return sizeof(wa_memory) + size; }
+
+wa_memory *wa__memory_new(wa_engine *e, const wa_memtype *t, uint32_t limit_pages,
+                          wa_account *acct, wb_error *err) {
     uint64_t max = t->limits.has_max ? t->limits.max : WA_MAX_PAGES;
     if (max > limit_pages) max = limit_pages;
     if (t->limits.min > max)
         return wb_error_set(err, WB_LIMIT, "memory minimum of %llu pages exceeds the limit of %u",
                             (unsigned long long)t->limits.min, limit_pages),
                NULL;
+    uint64_t charge = memory_bytes(t->limits.min * WA_PAGE_SIZE);
+    if (!wa__charge(acct, charge))
+        return wb_error_set(err, WB_LIMIT, "memory minimum of %llu pages exceeds the memory budget",
+                            (unsigned long long)t->limits.min),
+               NULL;
     wa_memory *m = wb_calloc(&e->alloc, 1, sizeof *m, WB_TAG_INSTANCE);
-    if (!m) return wb_error_set(err, WB_NOMEM, "out of memory"), NULL;
+    if (!m) {
+        wa__uncharge(acct, charge);
+        return wb_error_set(err, WB_NOMEM, "out of memory"), NULL;
+    }
     atomic_init(&m->refs, 1);
     m->engine = e;
     m->pages = (uint32_t)t->limits.min;
@@ -80,18 +91,22 @@ wa_memory *wa__memory_new(wa_engine *e, const wa_memtype *t, uint32_t limit_page
     if (m->size > want) want = m->size;
     m->base = block_get(e, want, &m->reserved);
     if (!m->base) {
+        wa__uncharge(acct, charge);
         wb_free(&e->alloc, m, sizeof *m, WB_TAG_INSTANCE);
         return wb_error_set(err, WB_NOMEM, "cannot map %llu bytes of linear memory",
                             (unsigned long long)want),
                NULL;
     }
     m->dirty = m->size;
+    m->acct = wa__account_ref(acct);
     return m;
 }
 
 void wa__memory_unref(wa_memory *m) {
     if (!m || atomic_fetch_sub_explicit(&m->refs, 1, memory_order_acq_rel) != 1) return;
     block_put(m->engine, m->base, m->reserved, m->dirty);
+    wa__uncharge(m->acct, memory_bytes(m->size));
+    wa__account_unref(m->acct);
     wb_free(&m->engine->alloc, m, sizeof *m, WB_TAG_INSTANCE);
 }
 
@@ -108,12 +123,21 @@ int64_t wa__memory_grow(wa_memory *m, uint64_t delta) {
         return -1;
     }
     uint64_t nsize = ((uint64_t)old + delta) * WA_PAGE_SIZE;
+    if (!wa__charge(m->acct, nsize - m->size)) { /* the instance's or the node's budget */
+        m->denied++;
+        wb_log(WB_LOG_INFO, "memory.grow to %llu pages refused by the memory budget",
+               (unsigned long long)old + delta);
+        return -1;
+    }
     if (nsize > m->reserved) {
         /* remap without copying: the kernel moves the page tables */
         size_t nres = m->reserved;
         while (nres < nsize) nres *= 2;
         void *p = mremap(m->base, m->reserved, nres, MREMAP_MAYMOVE);
-        if (p == MAP_FAILED) return -1;
+        if (p == MAP_FAILED) {
+            wa__uncharge(m->acct, nsize - m->size);
+            return -1;
+        }
         m->base = p;
         m->reserved = nres;
     }
