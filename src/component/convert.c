@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Type conversion between payloads and WebAssembly values (Invoke arguments
  * and results) in JSON, CBOR, Borsh and raw (packed little-endian). */
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,18 +91,40 @@ static bool int_from_double(double d, wa_valtype t, int64_t *out) {
     return true;
 }
 
+/* JSON has no NaN or infinity: they travel as these strings (to_json). */
+static bool float_from_string(const char *s, double *out) {
+    if (!strcmp(s, "NaN")) *out = NAN;
+    else if (!strcmp(s, "Infinity")) *out = INFINITY;
+    else if (!strcmp(s, "-Infinity")) *out = -INFINITY;
+    else return false;
+    return true;
+}
+
+/* An integer given as a decimal string (exact beyond 2^53): the whole string,
+ * in range (i32 takes the signed and the unsigned range, as numbers do). */
+static wb_status int_from_string(const char *s, wa_valtype t, uint32_t i, wa_value *out,
+                                 wb_error *err) {
+    char *end = NULL;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno == ERANGE || (t == WA_I32 && (v < INT32_MIN || v > UINT32_MAX)))
+        return wb_error_set(err, WB_DECODE, "argument %u: \"%.40s\" is not a %s", i, s,
+                            wa_valtype_name(t));
+    *out = t == WA_I64 ? wa_i64(v) : wa_i32((int32_t)(uint32_t)v);
+    return WB_OK;
+}
+
 static wb_status json_value(const cJSON *j, wa_valtype t, uint32_t i, wa_value *out,
                             wb_error *err) {
-    if (cJSON_IsString(j) && (t == WA_I64 || t == WA_I32)) {
-        char *end = NULL;
-        const char *s = j->valuestring;
-        long long v = strtoll(s, &end, 10);
-        if (!*s || *end) return wb_error_set(err, WB_DECODE, "argument %u: \"%s\" is not an integer", i, s);
-        *out = t == WA_I64 ? wa_i64(v) : wa_i32((int32_t)v);
+    double d = 0;
+    if (cJSON_IsString(j) && (t == WA_I64 || t == WA_I32))
+        return int_from_string(j->valuestring, t, i, out, err);
+    if (cJSON_IsString(j) && float_from_string(j->valuestring, &d)) {
+        *out = t == WA_F32 ? wa_f32((float)d) : wa_f64(d);
         return WB_OK;
     }
     if (!cJSON_IsNumber(j)) return wb_error_set(err, WB_DECODE, "argument %u is not a number", i);
-    double d = j->valuedouble;
+    d = j->valuedouble;
     int64_t iv = 0;
     switch (t) {
     case WA_I32:
@@ -117,8 +140,16 @@ static wb_status json_value(const cJSON *j, wa_valtype t, uint32_t i, wa_value *
 
 static wb_status from_json(const uint8_t *b, size_t len, const wa_valtype *types, uint32_t n,
                            wa_value *out, wb_error *err) {
-    cJSON *root = cJSON_ParseWithLength((const char *)b, len);
+    const char *end = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts((const char *)b, len, &end, false);
     if (!root) return wb_error_set(err, WB_DECODE, "JSON arguments do not parse");
+    /* Only whitespace may follow, as wc_payload_check requires. */
+    for (const char *c = end; c < (const char *)b + len; c++) {
+        if (*c != ' ' && *c != '\n' && *c != '\r' && *c != '\t') {
+            cJSON_Delete(root);
+            return wb_error_set(err, WB_DECODE, "JSON arguments have trailing bytes");
+        }
+    }
     wb_status st = WB_OK;
     if (!cJSON_IsArray(root)) {
         if (n == 1) st = json_value(root, types[0], 0, out, err);
@@ -210,16 +241,38 @@ wb_status wc_values_from_payload(const uint8_t *p, size_t len, const wa_valtype 
     return wb_error_set(err, WB_UNSUPPORTED, "unknown codec");
 }
 
+/* The shortest of "%.6g".."%.17g" (f32) or "%.15g".."%.17g" (f64) that
+ * reads back to the same bits by the path from_json takes (strtod, then a
+ * cast for f32); "%.17g" always does. cJSON's own printer stops at 15 digits
+ * when they compare equal within an epsilon, which loses the last bits. */
+static void float_text(double d, bool f32, char *buf, size_t cap) {
+    for (int prec = f32 ? 6 : 15; prec <= 17; prec++) {
+        snprintf(buf, cap, "%.*g", prec, d);
+        double back = strtod(buf, NULL);
+        float bf = (float)back, df = (float)d;
+        if (f32 ? memcmp(&bf, &df, sizeof bf) == 0 : memcmp(&back, &d, sizeof d) == 0) return;
+    }
+}
+
+/* Numbers go out as raw text, exact: integers in full, floats by float_text
+ * (-0 keeps its sign), NaN and infinities as the strings json_value reads. */
 static cJSON *json_of(wa_value v) {
-    char num[32];
+    char num[40];
     switch (v.type) {
-    case WA_I32: return cJSON_CreateNumber(v.of.i32);
+    case WA_I32:
+        snprintf(num, sizeof num, "%d", (int)v.of.i32);
+        return cJSON_CreateRaw(num);
     case WA_I64:
-        if (v.of.i64 >= -(1LL << 53) && v.of.i64 <= (1LL << 53)) return cJSON_CreateNumber((double)v.of.i64);
-        snprintf(num, sizeof num, "%lld", (long long)v.of.i64); /* exact, beyond doubles */
-        return cJSON_CreateString(num);
-    case WA_F32: return cJSON_CreateNumber(wa_value_f32(v));
-    default: return cJSON_CreateNumber(wa_value_f64(v));
+        snprintf(num, sizeof num, "%lld", (long long)v.of.i64);
+        if (v.of.i64 >= -(1LL << 53) && v.of.i64 <= (1LL << 53)) return cJSON_CreateRaw(num);
+        return cJSON_CreateString(num); /* beyond doubles: a string keeps it exact */
+    default: {
+        double d = v.type == WA_F32 ? (double)wa_value_f32(v) : wa_value_f64(v);
+        if (isnan(d)) return cJSON_CreateString("NaN");
+        if (isinf(d)) return cJSON_CreateString(d > 0 ? "Infinity" : "-Infinity");
+        float_text(d, v.type == WA_F32, num, sizeof num);
+        return cJSON_CreateRaw(num);
+    }
     }
 }
 
