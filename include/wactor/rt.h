@@ -85,8 +85,12 @@ typedef struct wr_actor_spec {
      * so C resources are released). */
     void (*terminate)(wr_ctx *ctx, wr_exit_kind why, const char *text);
     size_t state_size; /* zeroed state for wr_ctx_state(); 0 for none */
-    /* Mailbox: capacity 0 = unbounded. */
+    /* Mailbox bounds, each 0 = none: messages queued, and payload bytes
+     * queued (buffers and inline; a message larger than the byte bound
+     * never fits). Both 0: the system's defaults (wr_config). One policy
+     * for both. Replies, timeouts, exits and downs are never refused. */
     uint32_t mailbox_capacity;
+    uint64_t mailbox_max_bytes;
     enum wr_mailbox_policy {
         WR_MAILBOX_WAIT = 0,   /* see wr_send: bounded wait outside, park inside */
         WR_MAILBOX_DROP_NEWEST, /* the new message is dropped */
@@ -105,6 +109,10 @@ typedef struct wr_config {
     uint32_t spin_us;          /* idle spin before a worker parks (default 50) */
     uint64_t send_wait_ns;     /* WAIT policy bound for non-worker senders (default 1 s) */
     wb_allocator allocator;    /* tagged: ACTOR, MAILBOX, MESSAGE, GENERIC */
+    /* Bounds for an actor spawned with mailbox_capacity and mailbox_max_bytes
+     * both 0 (its spec's policy applies); 0 = unbounded. */
+    uint32_t default_mailbox_capacity;
+    uint64_t default_mailbox_bytes;
 } wr_config;
 
 void wr_config_default(wr_config *cfg);
@@ -120,8 +128,13 @@ void wr_system_free(wr_system *sys);
 bool wr_system_stopping(const wr_system *sys);
 unsigned wr_system_workers(const wr_system *sys);
 
+/* lost: things the runtime owed an actor but could not allocate, with no
+ * caller to return an error to (an event, an interval's tick, a long exit
+ * reason's text); each also emits WR_EV_LOST where memory allows. Exits,
+ * downs, start acknowledgements and unparks are reserved in advance and
+ * never lost. */
 typedef struct wr_system_stats {
-    uint64_t live_actors, spawned, exited, dead_letters, drops, restarts;
+    uint64_t live_actors, spawned, exited, dead_letters, drops, restarts, lost;
 } wr_system_stats;
 void wr_system_stats_get(wr_system *sys, wr_system_stats *out);
 
@@ -144,13 +157,16 @@ bool wr_alive(wr_system *sys, wr_id id);
 /* The caller exits when its handler returns. text may be NULL (copied). */
 void wr_ctx_exit(wr_ctx *ctx, wr_exit_kind kind, const char *text);
 /* Sends an exit signal to `target` as if a linked actor had died with kind:
- * NORMAL is ignored unless trapped, KILLED cannot be trapped. */
+ * NORMAL is ignored unless trapped, KILLED cannot be trapped (and needs no
+ * memory: it cannot fail on a live target). */
 wb_status wr_exit(wr_system *sys, wr_id from, wr_id target, wr_exit_kind kind,
                   const char *text, wb_error *err);
 
 /* ---- sending -------------------------------------------------------------
- * Bounded mailboxes: DROP_* count the drop (stats + event) and return WB_OK;
- * ERROR returns WB_FULL; WAIT from a non-worker thread polls for space up to
+ * Bounded mailboxes (by count, bytes or both; a message to oneself counts
+ * like any other): DROP_* count the drop (stats + event) and return WB_OK;
+ * ERROR returns WB_FULL, and so does WAIT for a message larger than the byte
+ * bound (it could never fit); WAIT from a non-worker thread polls for space up to
  * cfg.send_wait_ns (then WB_TIMEOUT), and from inside a handler it accepts
  * the message over capacity and parks the sending actor after its handler
  * returns: it receives nothing but exit signals until the target's mailbox is
@@ -174,6 +190,11 @@ wb_status wr_ctx_request(wr_ctx *ctx, wr_id to, uint32_t tag, const void *data, 
                          uint64_t timeout_ns, uint64_t *corr, wb_error *err);
 wb_status wr_ctx_reply(wr_ctx *ctx, const wr_msg *request, uint32_t tag, const void *data,
                        size_t len, wb_error *err);
+/* Answers the open request or sleep `corr` of actor `to` from anywhere (an
+ * I/O poller thread, say): a REPLY with this tag and payload, which cancels
+ * the request's timeout. A corr that is no longer open makes a dead letter. */
+wb_status wr_send_reply(wr_system *sys, wr_id to, uint64_t corr, uint32_t tag, const void *data,
+                        size_t len, wb_error *err);
 /* Selective receive: after the current handler returns, the actor receives
  * only the REPLY or TIMEOUT for `corr` (exit signals still act); every other
  * message is kept aside and delivered, in order, once that one arrived. */
@@ -182,8 +203,8 @@ void wr_ctx_await(wr_ctx *ctx, uint64_t corr);
  * ends the wait, ahead of what was kept aside. */
 void wr_ctx_await_or(wr_ctx *ctx, uint64_t corr, uint32_t tag);
 /* A request that no one answers: the TIMEOUT for *corr reaches the actor
- * after ns (timer resolution: 1 ms). With wr_ctx_await, a wait that holds
- * no thread. */
+ * after ns (timer resolution: 1 ms; UINT64_MAX: never - only a reply from
+ * wr_send_reply ends it). With wr_ctx_await, a wait that holds no thread. */
 wb_status wr_ctx_sleep(wr_ctx *ctx, uint64_t ns, uint64_t *corr, wb_error *err);
 
 /* ---- timers ----------------------------------------------------------------
@@ -198,7 +219,10 @@ wb_status wr_send_interval(wr_system *sys, wr_id from, wr_id to, uint64_t period
 /* WB_OK if cancelled before firing (or between intervals), WB_NOT_FOUND else. */
 wb_status wr_timer_cancel(wr_system *sys, uint64_t timer);
 
-/* ---- links, monitors, trap exit (from a handler) ----------------------------- */
+/* ---- links, monitors, trap exit (from a handler) -----------------------------
+ * Making a link or monitor reserves the notices both sides' exits will send,
+ * so it may fail with WB_NOMEM; an exit itself never needs memory and is
+ * never lost. Unlink and demonitor reuse those reservations. */
 wb_status wr_ctx_link(wr_ctx *ctx, wr_id other, wb_error *err);
 void wr_ctx_unlink(wr_ctx *ctx, wr_id other);
 wb_status wr_ctx_monitor(wr_ctx *ctx, wr_id other, uint64_t *ref, wb_error *err);
@@ -214,6 +238,7 @@ wb_status wr_unregister(wr_system *sys, const char *name);
 /* ---- per-actor counters ---------------------------------------------------------- */
 typedef struct wr_actor_stats {
     uint64_t msgs_in, msgs_out, drops, mailbox_high_water, mailbox_len, restarts;
+    uint64_t mailbox_bytes; /* payload bytes queued (counted when byte-bounded) */
 } wr_actor_stats;
 wb_status wr_actor_stats_get(wr_system *sys, wr_id id, wr_actor_stats *out);
 
@@ -226,6 +251,7 @@ typedef enum wr_event_type {
     WR_EV_RESTART,     /* actor = new child, other = supervisor, aux = delay ms */
     WR_EV_DROP,        /* actor = mailbox owner, other = sender, aux = policy */
     WR_EV_DEAD_LETTER, /* actor = dead target, other = sender, aux = msg kind */
+    WR_EV_LOST,        /* no memory: actor = who was owed it, other = sender, aux = msg kind */
     WR_EV_COUNT_
 } wr_event_type;
 #define WR_EV_MASK(t) (1u << (t))

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The actor table (paged slots, lock-free free list, generations), spawning
- * and the handler-side API for identity, links and monitors. */
+ * and the handler-side API for identity and exits (links: link.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -111,12 +111,12 @@ void wr__table_free(wr_system *sys) {
         for (uint32_t i = 0; i < PAGE_SLOTS; i++) {
             wr__actor *a = &page[i];
             wr_msg *m;
-            while ((m = wr__mailbox_pop(a)) != NULL) wr__msg_free(sys, m);
-            wr__waiter *wt = atomic_exchange(&a->waiters, NULL);
-            while (wt) {
-                wr__waiter *n = wt->next;
-                wb_free(&sys->alloc, wt, sizeof *wt, WB_TAG_MAILBOX);
-                wt = n;
+            while ((m = wr__mailbox_pop(a)) != NULL) wr__msg_discard(sys, m);
+            wr_msg *u = atomic_exchange(&a->waiters, NULL);
+            while (u) {
+                wr_msg *n = atomic_load_explicit(&u->next_, memory_order_relaxed);
+                wr__msg_free(sys, u);
+                u = n;
             }
         }
         wb_free(&sys->alloc, sys->raw_pages[p], sizeof(wr__actor) * PAGE_SLOTS + 64, WB_TAG_ACTOR);
@@ -129,10 +129,45 @@ void wr__table_free(wr_system *sys) {
 
 /* ---- spawning --------------------------------------------------------------- */
 
-/* The INIT message carries the incarnation: life block, init arg, link and
- * monitor requests. The id is published before INIT is queued, so a message
- * sent right after spawn returns is queued after INIT (or, racing, is kept
- * aside by the runner until INIT arrived). */
+/* Everything a spawn needs, taken before the id is published. */
+typedef struct spawn_res {
+    wr__life *life;   /* the incarnation (inline in the slot when small) */
+    size_t size;
+    wr_msg *init;     /* INIT, later the start acknowledgement */
+    wr__link *to_link, *to_watcher; /* the child's entries for link_to, monitor_by */
+    wr_msg *link_sig; /* SEND_LINK: link_to's side, carried by a LINK signal */
+} spawn_res;
+
+static void spawn_unreserve(wr_system *sys, wr__actor *a, spawn_res *r) {
+    if (r->life != (wr__life *)(void *)a->life_inline) wb_free(&sys->alloc, r->life, r->size, WB_TAG_ACTOR);
+    wr__msg_free(sys, r->init);
+    wr__link_free(sys, r->to_link);
+    wr__link_free(sys, r->to_watcher);
+    wr__msg_discard(sys, r->link_sig);
+}
+
+static bool spawn_reserve(wr_system *sys, wr__actor *a, size_t size, wr_id link_to, unsigned sflags,
+                          wr_id monitor_by, uint64_t mon_ref, spawn_res *r) {
+    *r = (spawn_res){.size = size};
+    if (size <= WR__LIFE_INLINE) {
+        r->life = (wr__life *)(void *)a->life_inline;
+        memset(r->life, 0, size);
+    } else {
+        r->life = wb_calloc(&sys->alloc, 1, size, WB_TAG_ACTOR);
+    }
+    r->init = wr__msg_new(sys);
+    if (link_to) r->to_link = wr__link_new(sys, link_to, 0);
+    if (monitor_by) r->to_watcher = wr__link_new(sys, monitor_by, mon_ref);
+    bool send_link = link_to && (sflags & WR__SPAWN_SEND_LINK);
+    if (send_link) r->link_sig = wr__link_signal(sys, WR__SIG_LINK, 0, link_to, 0);
+    return r->life && r->init && (!link_to || r->to_link) && (!monitor_by || r->to_watcher) &&
+           (!send_link || r->link_sig);
+}
+
+/* The INIT message carries the incarnation: life block, init arg and the
+ * child's link and monitor entries. The id is published before INIT is
+ * queued, so a message sent right after spawn returns is queued after INIT
+ * (or, racing, is kept aside by the runner until INIT arrived). */
 wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id link_to,
                     unsigned sflags, wr_id monitor_by, uint64_t mon_ref, uint64_t restarts,
                     wr_id *out, wb_error *err) {
@@ -146,38 +181,38 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     if (st == WB_LIMIT) return wb_error_set(err, st, "actor table full (%u)", sys->cfg.max_actors);
     if (st != WB_OK) return wb_error_set(err, st, "no memory for actor slots");
     /* The slot is ours: its previous incarnation finished before release. */
-    wr__life *life;
-    if (size <= WR__LIFE_INLINE) {
-        life = (wr__life *)(void *)a->life_inline;
-        memset(life, 0, size);
-    } else {
-        life = wb_calloc(&sys->alloc, 1, size, WB_TAG_ACTOR);
-    }
-    wr_msg *m = wr__msg_new(sys);
-    if (!life || !m) {
-        if (life != (wr__life *)(void *)a->life_inline) wb_free(&sys->alloc, life, size, WB_TAG_ACTOR);
-        wr__msg_free(sys, m);
+    spawn_res r;
+    if (!spawn_reserve(sys, a, size, link_to, sflags, monitor_by, mon_ref, &r)) {
+        spawn_unreserve(sys, a, &r);
         free_push(sys, a);
         return wb_error_set(err, WB_NOMEM, "no memory to spawn");
     }
+    wr__life *life = r.life;
     life->spec = *spec;
     life->size = size;
     if (spec->name) snprintf(life->name, sizeof life->name, "%s", spec->name);
     life->spec.name = life->name;
+    uint32_t cap = spec->mailbox_capacity;
+    uint64_t maxb = spec->mailbox_max_bytes;
+    if (!cap && !maxb) {
+        cap = sys->cfg.default_mailbox_capacity;
+        maxb = sys->cfg.default_mailbox_bytes;
+    }
     if (++a->gen == 0) a->gen = 1;
     wr_id id = ((uint64_t)a->gen << 32) | a->idx;
-    atomic_store_explicit(&a->capacity, spec->mailbox_capacity, memory_order_relaxed);
+    atomic_store_explicit(&a->capacity, cap, memory_order_relaxed);
+    atomic_store_explicit(&a->max_bytes, maxb, memory_order_relaxed);
     atomic_store_explicit(&a->policy, (uint32_t)spec->mailbox_policy, memory_order_relaxed);
     atomic_store_explicit(&a->msgs_in, 0, memory_order_relaxed);
     atomic_store_explicit(&a->msgs_out, 0, memory_order_relaxed);
     atomic_store_explicit(&a->drops, 0, memory_order_relaxed);
     atomic_store_explicit(&a->hwm, 0, memory_order_relaxed);
     atomic_store_explicit(&a->restarts, restarts, memory_order_relaxed);
+    wr_msg *m = r.init;
     m->kind = WR__SIG_INIT;
     m->to = id;
     if (sflags & WR__SPAWN_ACK) m->flags_ = WR__MF_ACK;
-    m->corr = mon_ref;
-    void *blk[4] = {life, arg, (void *)(uintptr_t)link_to, (void *)(uintptr_t)monitor_by};
+    void *blk[4] = {life, arg, r.to_link, r.to_watcher};
     _Static_assert(sizeof blk <= WR_INLINE_MAX, "INIT block fits inline");
     memcpy(m->data, blk, sizeof blk);
     m->len = sizeof blk;
@@ -185,7 +220,10 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     atomic_fetch_add_explicit(&sys->spawned, 1, memory_order_relaxed);
     atomic_store_explicit(&a->id, id, memory_order_release);
     /* The parent's side first, so the child's exit signal is queued after it. */
-    if (link_to && (sflags & WR__SPAWN_SEND_LINK)) wr__signal(sys, id, link_to, WR__SIG_LINK, 0, 0, NULL);
+    if (r.link_sig) {
+        wr__link_signal_from(r.link_sig, id);
+        wr__deliver(sys, NULL, r.link_sig, NULL);
+    }
     wr__mailbox_push(sys, a, m);
     wr__event(sys, WR_EV_SPAWN, id, link_to ? link_to : monitor_by, 0);
     if (out) *out = id;
@@ -199,80 +237,35 @@ wb_status wr_spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id *
     return wr__spawn(sys, spec, arg, 0, 0, 0, 0, 0, out, err);
 }
 
-static wr__link *link_new(wr_system *sys, wr_id peer, uint64_t ref) {
-    wr__link *l = wb_alloc(&sys->alloc, sizeof *l, WB_TAG_ACTOR);
-    if (!l) return NULL;
-    l->peer = peer;
-    l->ref = ref;
-    l->timer = 0;
-    l->next = NULL;
-    return l;
-}
-
-bool wr__list_has(wr__link *l, wr_id peer) {
-    for (; l; l = l->next)
-        if (l->peer == peer) return true;
-    return false;
-}
-
-wb_status wr__list_add(wr_system *sys, wr__link **list, wr_id peer, uint64_t ref) {
-    wr__link *l = link_new(sys, peer, ref);
-    if (!l) return WB_NOMEM;
-    l->next = *list;
-    *list = l;
-    return WB_OK;
-}
-
-/* Removes the first entry matching peer (ref == 0) or ref; true if found.
- * The removed entry is returned in *out when out is non-NULL, else freed. */
-bool wr__list_remove(wr_system *sys, wr__link **list, wr_id peer, uint64_t ref, wr__link **out) {
-    for (wr__link **pp = list; *pp; pp = &(*pp)->next) {
-        wr__link *l = *pp;
-        if (ref ? l->ref == ref : l->peer == peer) {
-            *pp = l->next;
-            if (out) *out = l;
-            else wb_free(&sys->alloc, l, sizeof *l, WB_TAG_ACTOR);
-            return true;
-        }
-    }
-    return false;
-}
-
-void wr__list_free(wr_system *sys, wr__link **list) {
-    while (*list) {
-        wr__link *l = *list;
-        *list = l->next;
-        wb_free(&sys->alloc, l, sizeof *l, WB_TAG_ACTOR);
-    }
-}
-
 wb_status wr_ctx_spawn(wr_ctx *ctx, const wr_actor_spec *spec, void *arg, unsigned flags, wr_id *out,
                        uint64_t *ref, wb_error *err) {
     wr_system *sys = ctx->sys;
     wr__actor *self = ctx->a;
     uint64_t mref = (flags & WR_SPAWN_MONITOR) ? wr__corr_new(sys) : 0;
-    /* Reserve our side first so a child that dies at once finds the link. */
-    if ((flags & WR_SPAWN_LINK) && wr__list_add(sys, &self->links, 0, 0) != WB_OK)
-        return wb_error_set(err, WB_NOMEM, "no memory for a link");
-    if (mref && wr__list_add(sys, &self->monitors, 0, mref) != WB_OK) {
-        if (flags & WR_SPAWN_LINK) wr__list_remove(sys, &self->links, 0, 0, NULL);
-        return wb_error_set(err, WB_NOMEM, "no memory for a monitor");
+    /* Our side of the link and monitor, with the notices our exit owes. */
+    wr__link *ml = (flags & WR_SPAWN_LINK) ? wr__link_new(sys, 0, 0) : NULL;
+    wr__link *mm = mref ? wr__link_new(sys, 0, mref) : NULL;
+    if (((flags & WR_SPAWN_LINK) && !ml) || (mref && !mm)) {
+        wr__link_free(sys, ml);
+        wr__link_free(sys, mm);
+        return wb_error_set(err, WB_NOMEM, "no memory for a link or monitor");
     }
     wr_id id = 0;
-    wb_status st = wr__spawn(sys, spec, arg, (flags & WR_SPAWN_LINK) ? self->self : 0, 0,
-                             mref ? self->self : 0, mref, 0, &id, err);
+    wb_status st = wr__spawn(sys, spec, arg, ml ? self->self : 0, 0, mm ? self->self : 0, mref, 0,
+                             &id, err);
     if (st != WB_OK) {
-        if (flags & WR_SPAWN_LINK) wr__list_remove(sys, &self->links, 0, 0, NULL);
-        if (mref) wr__list_remove(sys, &self->monitors, 0, mref, NULL);
+        wr__link_free(sys, ml);
+        wr__link_free(sys, mm);
         return st;
     }
-    if (mref) {
-        for (wr__link *l = self->monitors; l; l = l->next)
-            if (l->ref == mref) l->peer = id;
+    /* The child cannot exit into our mailbox before this turn ends. */
+    if (ml) {
+        ml->peer = id;
+        wr__list_push(&self->links, ml);
     }
-    if (flags & WR_SPAWN_LINK) {
-        for (wr__link *l = self->links; l; l = l->next)
-            if (l->peer == 0) l->peer = id;
+    if (mm) {
+        mm->peer = id;
+        wr__list_push(&self->monitors, mm);
     }
     if (ref) *ref = mref;
     if (out) *out = id;
@@ -304,61 +297,30 @@ void wr_ctx_await_or(wr_ctx *ctx, uint64_t corr, uint32_t tag) {
 
 void wr_ctx_trap_exit(wr_ctx *ctx, bool on) { ctx->a->trap_exit = on; }
 
-wb_status wr_ctx_link(wr_ctx *ctx, wr_id other, wb_error *err) {
-    wr__actor *self = ctx->a;
-    if (other == self->self) return WB_OK;
-    if (wr__list_has(self->links, other)) return WB_OK;
-    if (!wr__live(ctx->sys, other))
-        return wb_error_set(err, WB_DEAD, "link: %016llx is not alive", (unsigned long long)other);
-    if (wr__list_add(ctx->sys, &self->links, other, 0) != WB_OK)
-        return wb_error_set(err, WB_NOMEM, "no memory for a link");
-    wr__signal(ctx->sys, self->self, other, WR__SIG_LINK, 0, 0, NULL);
-    return WB_OK;
-}
-
-void wr_ctx_unlink(wr_ctx *ctx, wr_id other) {
-    if (wr__list_remove(ctx->sys, &ctx->a->links, other, 0, NULL))
-        wr__signal(ctx->sys, ctx->a->self, other, WR__SIG_UNLINK, 0, 0, NULL);
-}
-
-wb_status wr_ctx_monitor(wr_ctx *ctx, wr_id other, uint64_t *ref, wb_error *err) {
-    uint64_t r = wr__corr_new(ctx->sys);
-    if (wr__list_add(ctx->sys, &ctx->a->monitors, other, r) != WB_OK)
-        return wb_error_set(err, WB_NOMEM, "no memory for a monitor");
-    /* A dead target answers with DOWN noproc (see wr__dead_letter). */
-    wr__signal(ctx->sys, ctx->a->self, other, WR__SIG_MONITOR, 0, r, NULL);
-    if (ref) *ref = r;
-    return WB_OK;
-}
-
-void wr_ctx_demonitor(wr_ctx *ctx, uint64_t ref) {
-    wr__link *l;
-    if (wr__list_remove(ctx->sys, &ctx->a->monitors, 0, ref, &l)) {
-        wr__signal(ctx->sys, ctx->a->self, l->peer, WR__SIG_DEMONITOR, 0, ref, NULL);
-        wb_free(&ctx->sys->alloc, l, sizeof *l, WB_TAG_ACTOR);
-    }
-}
-
 wb_status wr_exit(wr_system *sys, wr_id from, wr_id target, wr_exit_kind kind, const char *text,
                   wb_error *err) {
     if (!sys || kind > WR_EXIT_NOPROC) return wb_error_set(err, WB_INVALID_ARG, "wr_exit: bad arguments");
     wr__actor *a = wr__live(sys, target);
     if (!a) return wb_error_set(err, WB_DEAD, "%016llx is not alive", (unsigned long long)target);
     if (kind == WR_EXIT_KILLED) {
-        /* Untrappable and urgent: checked before every message. */
+        /* Untrappable and urgent: checked before every message; the kick
+         * needs no memory, so a kill cannot fail. */
         atomic_store(&a->stop_kind, (uint32_t)kind);
         atomic_store(&a->stop_id, target);
-        wr__signal(sys, from, target, WR__SIG_WAKE, 0, 0, NULL);
+        wr__kick(sys, a);
         return WB_OK;
     }
     wr_msg *m = wr__msg_new(sys);
-    if (!m) return wb_error_set(err, WB_NOMEM, "no memory for an exit signal");
-    m->kind = WR__SIG_EXIT;
+    wb_buf *shared = text && strlen(text) >= WR_INLINE_MAX ? wr__text(text) : NULL;
+    if (!m || (text && strlen(text) >= WR_INLINE_MAX && !shared)) {
+        wr__msg_free(sys, m);
+        wb_buf_unref(shared);
+        return wb_error_set(err, WB_NOMEM, "no memory for an exit signal");
+    }
+    wr__msg_reset(m, WR__SIG_EXIT, from, target, kind, 0);
     m->flags_ = WR__MF_DIRECT;
-    m->from = from;
-    m->to = target;
-    m->tag = kind;
-    m->meta = wr__text(text);
+    wr__msg_set_reason(m, shared, text);
+    wb_buf_unref(shared);
     return wr__deliver(sys, NULL, m, err);
 }
 
@@ -372,5 +334,7 @@ wb_status wr_actor_stats_get(wr_system *sys, wr_id id, wr_actor_stats *out) {
     int64_t n = wr__queued(a);
     out->mailbox_len = n > 0 ? (uint64_t)n : 0;
     out->restarts = atomic_load_explicit(&a->restarts, memory_order_relaxed);
+    int64_t b = atomic_load_explicit(&a->bytes, memory_order_relaxed);
+    out->mailbox_bytes = b > 0 ? (uint64_t)b : 0;
     return atomic_load(&a->id) == id ? WB_OK : WB_DEAD;
 }

@@ -63,6 +63,19 @@ wr_msg *wr__msg_new(wr_system *sys) {
     return m;
 }
 
+void wr__msg_reset(wr_msg *m, uint16_t kind, wr_id from, wr_id to, uint32_t tag, uint64_t corr) {
+    wb_buf_unref(m->payload);
+    wb_buf_unref(m->meta);
+    m->payload = m->meta = NULL;
+    m->len = 0;
+    m->kind = kind;
+    m->from = from;
+    m->to = to;
+    m->tag = tag;
+    m->corr = corr;
+    m->flags_ = WR__MF_NO_EVENT | WR__MF_NOWAIT;
+}
+
 static void list_release(wr_system *sys, wr_msg *m) {
     while (m) {
         wr_msg *next = atomic_load_explicit(&m->next_, memory_order_relaxed);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The event stream: spawn, exit, restart, drop and dead-letter events sent
- * as messages to subscribed observer actors. */
+/* The event stream: spawn, exit, restart, drop, dead-letter and lost events
+ * sent as messages to subscribed observer actors, and the loss counter. */
 #include <string.h>
 
 #include "rt/internal.h"
@@ -81,7 +81,10 @@ void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uin
     _Static_assert(sizeof ev <= WR_INLINE_MAX, "event fits inline");
     for (uint32_t i = 0; i < k; i++) {
         wr_msg *m = wr__msg_new(sys);
-        if (!m) return;
+        if (!m) { /* counted, never reported as an event itself */
+            atomic_fetch_add_explicit(&sys->lost, k - i, memory_order_relaxed);
+            return;
+        }
         m->kind = WR_MSG_EVENT;
         m->to = to[i];
         m->tag = type;
@@ -90,8 +93,7 @@ void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uin
         m->len = sizeof ev;
         /* Never recursive: a drop of this message is counted, not reported. */
         wr__actor *a = wr__live(sys, to[i]);
-        if (a && atomic_load(&a->capacity) &&
-            atomic_load(&a->count) >= (int64_t)atomic_load(&a->capacity)) {
+        if (a && wr__mailbox_full(a, sizeof ev)) {
             atomic_fetch_add(&a->drops, 1);
             atomic_fetch_add_explicit(&sys->drops, 1, memory_order_relaxed);
             wr__msg_free(sys, m);
@@ -99,6 +101,11 @@ void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uin
         }
         wr__deliver(sys, NULL, m, NULL);
     }
+}
+
+void wr__lost(wr_system *sys, wr_id actor, wr_id other, uint32_t kind) {
+    atomic_fetch_add_explicit(&sys->lost, 1, memory_order_relaxed);
+    wr__event(sys, WR_EV_LOST, actor, other, kind);
 }
 
 bool wr_msg_event(const wr_msg *m, wr_event *out) {

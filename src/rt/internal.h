@@ -16,7 +16,15 @@
  *   atomic per send, one per turn, and never two runners for one actor.
  * - Signals (link, exit, monitor, unpark) travel in the same FIFO mailbox as
  *   messages, so a message sent before an exit arrives before it. Kill and
- *   system halt are urgent: a per-slot stop word checked before each message.
+ *   system halt are urgent: a per-slot stop word checked before each message,
+ *   and a kick (a work unit without a message) so that no allocation is
+ *   needed to make the victim run.
+ * - Nothing the runtime owes an actor may be lost to a failed allocation:
+ *   every notice an exit sends (EXIT to links, DOWN to watchers, DEMONITOR to
+ *   monitored actors), every start acknowledgement and every UNPARK is an
+ *   envelope reserved when the link, monitor, spawn or park was made (and a
+ *   failure there is an error to that caller). What cannot be reserved (an
+ *   event, an interval's next tick) counts in `lost` and emits WR_EV_LOST.
  * - Parking: WR_YIELD keeps the message for the next turn; wr_ctx_await
  *   defers everything but the awaited reply into a per-actor saved list; a
  *   sender parked on a full WAIT mailbox defers user messages until the
@@ -39,7 +47,6 @@ enum {
     WR__SIG_MONITOR,   /* from monitors us with ref corr */
     WR__SIG_DEMONITOR,
     WR__SIG_UNPARK,    /* backpressure target has room again */
-    WR__SIG_WAKE,      /* only schedules the actor (urgent stop was flagged) */
     WR__SIG_KILL,      /* turned into an urgent stop (tag = kind) at delivery; timers use it */
 };
 
@@ -49,6 +56,7 @@ enum {
     WR__MF_DIRECT = 2,   /* exit signal from wr_exit, not from a link */
     WR__MF_NOWAIT = 4,   /* never block the sender on a full WAIT mailbox */
     WR__MF_ACK = 8,      /* INIT: acknowledge a successful init to link_to */
+    WR__MF_BYTES = 16,   /* its payload is counted in the target's `bytes` (until popped) */
 };
 
 /* Parking modes of an actor (owner: the actor's runner). */
@@ -59,12 +67,11 @@ typedef struct wr__link {
     wr_id peer;
     uint64_t ref; /* monitor ref / request corr; 0 for links */
     uint64_t timer;
+    /* owner: this entry; the notice to peer (EXIT, DOWN, DEMONITOR, or the
+     * UNLINK/DEMONITOR that drops the entry), reserved when the entry was
+     * made; NULL for pending requests */
+    wr_msg *note;
 } wr__link;
-
-typedef struct wr__waiter {
-    struct wr__waiter *next; /* owner: the waiters stack */
-    wr_id id;
-} wr__waiter;
 
 /* One incarnation: callbacks plus the user state, one allocation.
  * owner: the actor's runner; freed when the actor exits. */
@@ -87,8 +94,12 @@ typedef struct wr__actor {
     _Atomic(wr_msg *) tail;      /* mailbox producer end (Vyukov MPSC) */
     _Atomic int64_t count;       /* work units pushed minus accounted; 0->1 schedules */
     _Atomic uint64_t hwm;        /* mailbox high water */
-    _Atomic(wr__waiter *) waiters; /* senders parked on our full mailbox */
+    /* senders parked on our full mailbox: their UNPARK envelopes (to = the
+     * sender), linked through next_; owner: this stack */
+    _Atomic(wr_msg *) waiters;
     _Atomic uint64_t drops, restarts;
+    _Atomic int64_t bytes;       /* payload bytes of WR__MF_BYTES messages queued */
+    _Atomic uint32_t kick;       /* 1: a kick's work unit is in count (wr__kick) */
     /* -- read by senders, written at spawn, exit and stop -- */
     _Alignas(64) _Atomic uint64_t id; /* live incarnation id, 0 when none */
     _Atomic uint32_t capacity;   /* 0 = unbounded */
@@ -99,6 +110,7 @@ typedef struct wr__actor {
     _Atomic(char *) reg_name;    /* owner: registry (guarded by its lock) */
     _Atomic uint64_t reg_seq;    /* that registration's number, 0 when none (lookup caches) */
     _Atomic uint32_t nsubs;      /* broker subscriptions */
+    _Atomic uint64_t max_bytes;  /* queued payload bound, 0 = unbounded */
     /* -- the runner (one worker at a time); others only read the atomics -- */
     _Alignas(64) wr_msg *head;   /* mailbox consumer end */
     _Atomic int64_t taken;       /* units the running turn took but not yet accounted */
@@ -120,6 +132,8 @@ typedef struct wr__actor {
     uint8_t park;
     bool trap_exit;
     bool token;                  /* holds a self work unit in count */
+    wr_msg *ack;                 /* owner: this actor; start acknowledgement reserved
+                                    at spawn (WR__SPAWN_ACK), sent by wr__ack_started */
     struct { _Atomic(wr_msg *) next_; } stub; /* Vyukov stub: only its link is used */
     /* Small incarnations live here instead of a separate allocation. */
     _Alignas(16) unsigned char life_inline[WR__LIFE_INLINE];
@@ -198,7 +212,7 @@ struct wr_system {
     _Alignas(64) atomic_flag ext_lock; /* guards ext.cache, ext.ncache */
     wr__envpool ext;
     /* counters */
-    _Atomic uint64_t live, spawned, exited, dead_letters, drops, restarts;
+    _Atomic uint64_t live, spawned, exited, dead_letters, drops, restarts, lost;
     wr__timers *timers;     /* owner: system */
     wr__registry *registry; /* owner: system */
     wr__broker *broker;     /* owner: system */
@@ -227,7 +241,9 @@ void wr__table_free(wr_system *sys);
 /* link_to: the child starts linked to it. Flags: SEND_LINK also makes
  * link_to's side of the link by a signal (when link_to is not the caller's
  * own actor); ACK sends link_to a WR__TAG_STARTED message once init succeeded
- * (supervisors start children one after the other with it). */
+ * (supervisors start children one after the other with it). Everything the
+ * child will owe link_to and monitor_by is reserved here: a failure is
+ * WB_NOMEM to the caller, never a lost exit later. */
 enum { WR__SPAWN_SEND_LINK = 1, WR__SPAWN_ACK = 2 };
 #define WR__TAG_STARTED 0xFFFFFF01u
 wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id link_to,
@@ -235,16 +251,48 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
                     wr_id *out, wb_error *err);
 void wr__run_turn(wr__worker *w, wr__actor *a);
 void wr__slot_release(wr_system *sys, wr__actor *a);
+void wr__stop_all(wr_system *sys);
+/* Makes a run without a message (after an urgent stop was flagged); never
+ * allocates, so a kill cannot fail. */
+void wr__kick(wr_system *sys, wr__actor *a);
+/* Sends the start acknowledgement reserved at spawn, if any (once). */
+void wr__ack_started(wr_ctx *ctx);
+
+/* ---- links and monitors (link.c) ---- */
+/* An entry with its notice envelope reserved; NULL when out of memory. */
+wr__link *wr__link_new(wr_system *sys, wr_id peer, uint64_t ref);
+void wr__link_free(wr_system *sys, wr__link *l); /* the entry and its note */
+static inline void wr__list_push(wr__link **list, wr__link *l) {
+    l->next = *list;
+    *list = l;
+}
 bool wr__list_has(wr__link *l, wr_id peer);
-wb_status wr__list_add(wr_system *sys, wr__link **list, wr_id peer, uint64_t ref);
 bool wr__list_remove(wr_system *sys, wr__link **list, wr_id peer, uint64_t ref, wr__link **out);
 void wr__list_free(wr_system *sys, wr__link **list);
-void wr__stop_all(wr_system *sys);
+/* A LINK or MONITOR signal from -> to carrying the receiver's entry (peer =
+ * from, ref), whose envelope becomes that entry's notice; NULL when out of
+ * memory. wr__link_take (receiver) keeps both; wr__link_answer_dead (dead
+ * receiver) turns the envelope into EXIT/DOWN noproc back to the sender. */
+wr_msg *wr__link_signal(wr_system *sys, uint16_t kind, wr_id from, wr_id to, uint64_t ref);
+void wr__link_signal_from(wr_msg *m, wr_id from); /* sender known only later (spawn) */
+void wr__link_take(wr_system *sys, wr__actor *a, wr_msg *m);
+void wr__link_answer_dead(wr_system *sys, wr_msg *m);
+/* Exit: each entry's notice goes to its peer; the lists end up empty. */
+void wr__links_notify(wr_system *sys, wr__actor *a, wr_id self, wr_exit_kind why, const char *text);
+/* Reason text of an exit signal: inline when short, else a shared buffer
+ * (one per exit); NULL text or "" is none. */
+void wr__msg_set_reason(wr_msg *m, wb_buf *shared, const char *text);
+const char *wr__msg_text(const wr_msg *m);
+/* Frees a message, with what it carries (INIT's incarnation, a signal's entry). */
+void wr__msg_discard(wr_system *sys, wr_msg *m);
 
 /* ---- messages and mailboxes (mailbox.c) ---- */
 /* Envelopes (envelope.c); aux_ holds the home worker (index + 1, 0 = none). */
 wr_msg *wr__msg_new(wr_system *sys);
 void wr__msg_free(wr_system *sys, wr_msg *m);
+/* Readies an envelope (fresh, reserved or reused) as a runtime signal:
+ * payload and meta dropped, flags NO_EVENT | NOWAIT; its home is kept. */
+void wr__msg_reset(wr_msg *m, uint16_t kind, wr_id from, wr_id to, uint32_t tag, uint64_t corr);
 void wr__msg_flush(wr__worker *w);     /* send collected envelopes home (going idle) */
 void wr__msg_pool_free(wr__worker *w); /* workers stopped: free every pooled envelope */
 void wr__msg_ext_free(wr_system *sys);   /* likewise, the outside threads' pool */
@@ -258,10 +306,14 @@ wr_msg *wr__mailbox_pop(wr__actor *a);
 /* Routes m to m->to: live check, bounded policies, push. Consumes m always.
  * sender may be NULL (outside a handler). */
 wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err);
-/* Pushes a signal regardless of liveness (dead targets answer or drop it). */
-void wr__signal(wr_system *sys, wr_id from, wr_id to, uint16_t kind, uint32_t tag,
-                uint64_t corr, const char *text);
 void wr__dead_letter(wr_system *sys, wr_msg *m);
+/* Payload bytes of m (what the byte bound counts). */
+static inline size_t wr__msg_size(const wr_msg *m) { return m->payload ? m->payload->len : m->len; }
+/* True when one more message of `size` bytes would pass a's count or byte
+ * bound (a message larger than the byte bound never fits). */
+bool wr__mailbox_full(wr__actor *a, size_t size);
+/* A drop by a's policy: per-actor and system counters and a DROP event. */
+void wr__count_drop(wr_system *sys, wr__actor *a, wr_id from, uint32_t policy);
 
 /* ---- scheduler (sched.c) ---- */
 wr__worker *wr__current_worker(wr_system *sys);
@@ -291,6 +343,9 @@ void wr__broker_drop(wr_system *sys, wr_id id);
 wb_status wr__events_new(wr_system *sys);
 void wr__events_free(wr_system *sys);
 void wr__event(wr_system *sys, wr_event_type type, wr_id actor, wr_id other, uint32_t aux);
+/* Something owed to `actor` (a message of `kind` from `other`) was lost for
+ * want of memory and no caller could be told: counts it, emits WR_EV_LOST. */
+void wr__lost(wr_system *sys, wr_id actor, wr_id other, uint32_t kind);
 wb_status wr__sups_new(wr_system *sys);
 void wr__sups_free(wr_system *sys);
 

@@ -49,7 +49,7 @@ const void *wr_msg_bytes(const wr_msg *m, size_t *len) {
 }
 
 const char *wr_msg_reason(const wr_msg *m) {
-    if ((m->kind == WR_MSG_EXIT || m->kind == WR_MSG_DOWN) && m->meta) return (const char *)m->meta->data;
+    if (m->kind == WR_MSG_EXIT || m->kind == WR_MSG_DOWN) return wr__msg_text(m);
     return "";
 }
 
@@ -112,27 +112,12 @@ wr_msg *wr__mailbox_pop(wr__actor *a) {
 /* ---- routing ------------------------------------------------------------- */
 
 void wr__dead_letter(wr_system *sys, wr_msg *m) {
-    /* Signals to the dead are answered like Erlang does: a link gets noproc
-     * back, a monitor gets DOWN noproc; other signals vanish quietly. */
     switch (m->kind) {
-    case WR__SIG_LINK:
-        wr__signal(sys, m->to, m->from, WR__SIG_EXIT, WR_EXIT_NOPROC, 0, NULL);
-        break;
-    case WR__SIG_MONITOR: {
-        wr_msg *d = wr__msg_new(sys);
-        if (d) {
-            d->kind = WR_MSG_DOWN;
-            d->from = m->to;
-            d->to = m->from;
-            d->tag = WR_EXIT_NOPROC;
-            d->corr = m->corr;
-            d->flags_ = WR__MF_NO_EVENT | WR__MF_NOWAIT;
-            wr__deliver(sys, NULL, d, NULL);
-        }
-        break;
-    }
+    case WR__SIG_LINK: case WR__SIG_MONITOR:
+        wr__link_answer_dead(sys, m);
+        return;
     case WR__SIG_UNLINK: case WR__SIG_EXIT: case WR__SIG_DEMONITOR: case WR__SIG_UNPARK:
-    case WR__SIG_WAKE: case WR__SIG_KILL: case WR__SIG_INIT: case WR_MSG_TIMEOUT: case WR_MSG_EVENT:
+    case WR__SIG_KILL: case WR__SIG_INIT: case WR_MSG_TIMEOUT: case WR_MSG_EVENT:
         break;
     default:
         atomic_fetch_add_explicit(&sys->dead_letters, 1, memory_order_relaxed);
@@ -140,40 +125,88 @@ void wr__dead_letter(wr_system *sys, wr_msg *m) {
             wr__event(sys, WR_EV_DEAD_LETTER, m->to, m->from, m->kind);
         break;
     }
-    wr__msg_free(sys, m);
+    wr__msg_discard(sys, m);
 }
 
-static void count_drop(wr_system *sys, wr__actor *a, wr_id from, uint32_t policy) {
+void wr__count_drop(wr_system *sys, wr__actor *a, wr_id from, uint32_t policy) {
     atomic_fetch_add_explicit(&a->drops, 1, memory_order_relaxed);
     atomic_fetch_add_explicit(&sys->drops, 1, memory_order_relaxed);
     wr__event(sys, WR_EV_DROP, atomic_load_explicit(&a->id, memory_order_relaxed), from, policy);
 }
 
+bool wr__mailbox_full(wr__actor *a, size_t size) {
+    uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
+    if (cap && wr__queued(a) >= (int64_t)cap) return true;
+    uint64_t maxb = atomic_load_explicit(&a->max_bytes, memory_order_relaxed);
+    if (!maxb) return false;
+    int64_t queued = atomic_load_explicit(&a->bytes, memory_order_relaxed);
+    return size > maxb || (queued > 0 && (uint64_t)queued + size > maxb);
+}
+
 /* Park the sending actor on a full WAIT mailbox: register before pushing so
- * the receiver's turn that consumes our message sees the registration. */
+ * the receiver's turn that consumes our message sees the registration. The
+ * registration is the UNPARK envelope itself, so waking needs no memory. */
 static void park_sender(wr_system *sys, wr_ctx *ctx, wr__actor *a, wr_id to) {
     if (ctx->bp_target) return; /* already parked on someone this turn */
-    wr__waiter *wt = wb_alloc(&sys->alloc, sizeof *wt, WB_TAG_MAILBOX);
-    if (!wt) return; /* cannot park: the message still goes through */
-    wt->id = ctx->a->self;
-    wt->next = atomic_load_explicit(&a->waiters, memory_order_relaxed);
-    while (!atomic_compare_exchange_weak_explicit(&a->waiters, &wt->next, wt, memory_order_acq_rel,
-                                                  memory_order_relaxed)) {
-    }
+    wr_msg *u = wr__msg_new(sys);
+    if (!u) return; /* cannot park: the message still goes through, over the bound */
+    wr__msg_reset(u, WR__SIG_UNPARK, to, ctx->a->self, 0, 0);
+    wr_msg *top = atomic_load_explicit(&a->waiters, memory_order_relaxed);
+    do {
+        atomic_store_explicit(&u->next_, top, memory_order_relaxed);
+    } while (!atomic_compare_exchange_weak_explicit(&a->waiters, &top, u, memory_order_acq_rel,
+                                                    memory_order_relaxed));
     ctx->bp_target = to;
 }
 
 /* Non-worker sender on a full WAIT mailbox: poll with growing sleeps. */
-static wb_status wait_for_room(wr_system *sys, wr__actor *a, wr_id to, uint32_t cap) {
+static wb_status wait_for_room(wr_system *sys, wr__actor *a, wr_id to, size_t size) {
     uint64_t deadline = wb_now_ns() + sys->cfg.send_wait_ns;
     uint64_t nap = 20000;
-    while (wr__queued(a) >= (int64_t)cap) {
+    while (wr__mailbox_full(a, size)) {
         if (atomic_load_explicit(&a->id, memory_order_acquire) != to) return WB_DEAD;
         if (wb_now_ns() >= deadline) return WB_TIMEOUT;
         wb_sleep_ns(nap);
         if (nap < 1000000) nap *= 2;
     }
     return WB_OK;
+}
+
+/* m (a bounded kind) found a's mailbox full: a's policy decides. Returns true
+ * when m was consumed (dropped, or refused with *st for the sender), false
+ * when it is queued anyway (DROP_OLDEST trims at the receiver; WAIT parked
+ * the sending actor, or found room, or cannot wait on this thread). */
+static bool on_full(wr_system *sys, wr_ctx *sender, wr__actor *a, wr_msg *m, size_t size,
+                    wb_status *st, wb_error *err) {
+    uint32_t policy = atomic_load_explicit(&a->policy, memory_order_relaxed);
+    uint64_t maxb = atomic_load_explicit(&a->max_bytes, memory_order_relaxed);
+    bool never = maxb && size > maxb; /* waiting or trimming cannot make room */
+    wr_id to = m->to;
+    *st = WB_OK;
+    if (policy == WR_MAILBOX_DROP_NEWEST || (policy == WR_MAILBOX_DROP_OLDEST && never)) {
+        wr__count_drop(sys, a, m->from, policy);
+        wr__msg_free(sys, m);
+        return true;
+    }
+    if (policy == WR_MAILBOX_DROP_OLDEST) return false;
+    if (policy == WR_MAILBOX_ERROR || never) {
+        wr__msg_free(sys, m);
+        *st = never ? wb_error_set(err, WB_FULL, "a %zu byte message exceeds the mailbox bound of %016llx (%llu bytes)",
+                                   size, (unsigned long long)to, (unsigned long long)maxb)
+                    : wb_error_set(err, WB_FULL, "mailbox of %016llx is full", (unsigned long long)to);
+        return true;
+    }
+    if (sender) {
+        park_sender(sys, sender, a, to);
+        return false;
+    }
+    if ((m->flags_ & WR__MF_NOWAIT) || wr__current_worker(sys)) return false; /* never block a worker */
+    wb_status w = wait_for_room(sys, a, to, size);
+    if (w == WB_OK) return false;
+    if (w == WB_DEAD) wr__dead_letter(sys, m);
+    else wr__msg_free(sys, m);
+    *st = wb_error_set(err, w, "mailbox of %016llx stayed full", (unsigned long long)to);
+    return true;
 }
 
 wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err) {
@@ -186,41 +219,21 @@ wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err) 
     if (m->kind == WR__SIG_KILL) {
         atomic_store(&a->stop_kind, m->tag);
         atomic_store(&a->stop_id, m->to);
-        m->kind = WR__SIG_WAKE;
+        wr__msg_free(sys, m);
+        wr__kick(sys, a);
+        return WB_OK;
     }
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
-    if (cap && wr__bounded_kind(m->kind) && wr__queued(a) >= (int64_t)cap) {
-        uint32_t policy = atomic_load_explicit(&a->policy, memory_order_relaxed);
-        switch (policy) {
-        case WR_MAILBOX_DROP_NEWEST:
-            count_drop(sys, a, m->from, policy);
-            wr__msg_free(sys, m);
-            return WB_OK;
-        case WR_MAILBOX_ERROR: {
-            wr_id to = m->to;
-            wr__msg_free(sys, m);
-            return wb_error_set(err, WB_FULL, "mailbox of %016llx is full (%u)",
-                                (unsigned long long)to, cap);
-        }
-        case WR_MAILBOX_DROP_OLDEST:
-            break; /* the receiver trims the oldest when it runs */
-        default: /* WAIT */
-            if (sender) {
-                park_sender(sys, sender, a, m->to);
-            } else if (!(m->flags_ & WR__MF_NOWAIT) && !wr__current_worker(sys)) {
-                wb_status st = wait_for_room(sys, a, m->to, cap);
-                if (st != WB_OK) {
-                    wr_id to = m->to;
-                    if (st == WB_DEAD) {
-                        wr__dead_letter(sys, m);
-                    } else {
-                        wr__msg_free(sys, m);
-                    }
-                    return wb_error_set(err, st, "mailbox of %016llx stayed full",
-                                        (unsigned long long)to);
-                }
-            }
-            break; /* a worker without a handler context never blocks */
+    uint64_t maxb = atomic_load_explicit(&a->max_bytes, memory_order_relaxed);
+    if (cap | maxb) {
+        size_t size = wr__msg_size(m);
+        wb_status st;
+        if (wr__bounded_kind(m->kind) && wr__mailbox_full(a, size) &&
+            on_full(sys, sender, a, m, size, &st, err))
+            return st;
+        if (maxb) { /* counted before the push, so the runner's subtraction never comes first */
+            m->flags_ |= WR__MF_BYTES;
+            atomic_fetch_add_explicit(&a->bytes, (int64_t)size, memory_order_relaxed);
         }
     }
     /* Soft limit of unbounded mailboxes (WR__SOFT_HIGH). The count includes
@@ -233,17 +246,11 @@ wb_status wr__deliver(wr_system *sys, wr_ctx *sender, wr_msg *m, wb_error *err) 
     return WB_OK;
 }
 
-void wr__signal(wr_system *sys, wr_id from, wr_id to, uint16_t kind, uint32_t tag, uint64_t corr,
-                const char *text) {
-    wr_msg *m = wr__msg_new(sys);
-    if (!m) return; /* out of memory: the signal is lost, nothing to report to */
-    m->from = from;
-    m->to = to;
-    m->kind = kind;
-    m->tag = tag;
-    m->corr = corr;
-    m->meta = wr__text(text);
-    wr__deliver(sys, NULL, m, NULL);
+/* A work unit without a message: the flag makes one at a time, the runner
+ * takes it at the start of a turn and then checks the stop word. */
+void wr__kick(wr_system *sys, wr__actor *a) {
+    if (atomic_exchange(&a->kick, 1)) return; /* pending: that run sees our stop too */
+    if (atomic_fetch_add_explicit(&a->count, 1, memory_order_acq_rel) == 0) wr__schedule(sys, a);
 }
 
 /* ---- public sends ------------------------------------------------------- */
@@ -317,6 +324,7 @@ static wb_status pending_open(wr_ctx *ctx, wr_id to, uint32_t tag, uint64_t time
     p->peer = to;
     p->ref = wr__corr_new(sys);
     p->timer = 0;
+    p->note = NULL; /* a request owes no one a notice */
     if (timeout_ns) {
         wr_msg *t = wr__msg_new(sys);
         if (!t) {
@@ -356,9 +364,17 @@ wb_status wr_ctx_request(wr_ctx *ctx, wr_id to, uint32_t tag, const void *data, 
 
 wb_status wr_ctx_sleep(wr_ctx *ctx, uint64_t ns, uint64_t *corr, wb_error *err) {
     wr__link *p = NULL;
-    wb_status st = pending_open(ctx, ctx->a->self, 0, ns ? ns : 1, &p, err);
+    /* UINT64_MAX: no timer at all (only wr_send_reply ends such a wait) */
+    wb_status st = pending_open(ctx, ctx->a->self, 0, ns == UINT64_MAX ? 0 : ns ? ns : 1, &p, err);
     if (st == WB_OK && corr) *corr = p->ref;
     return st;
+}
+
+wb_status wr_send_reply(wr_system *sys, wr_id to, uint64_t corr, uint32_t tag, const void *data,
+                        size_t len, wb_error *err) {
+    if (!sys || !corr || (len && !data)) return wb_error_set(err, WB_INVALID_ARG, "wr_send_reply: bad arguments");
+    if (atomic_load(&sys->stopping)) return wb_error_set(err, WB_CLOSED, "system is shutting down");
+    return send_common(sys, NULL, 0, to, WR_MSG_REPLY, tag, corr, data, len, NULL, err);
 }
 
 wb_status wr_ctx_reply(wr_ctx *ctx, const wr_msg *req, uint32_t tag, const void *data, size_t len,

@@ -196,32 +196,38 @@ static wb_status sup_spawn(wr_system *sys, const wr_sup_spec *spec, wr_id parent
 
 /* ---- starting and stopping children ------------------------------------------------ */
 
-/* Spawns the child linked to us; it acks after its init (CH_STARTING). */
+/* Spawns the child linked to us; it acks after its init (CH_STARTING). Our
+ * side of the link (with the notice our exit owes it) is reserved first. */
 static wb_status child_start(wr_ctx *ctx, wr__sup *s, sup_child *c, wb_error *err) {
     wr_system *sys = ctx->sys;
+    wr__link *l = wr__link_new(sys, 0, 0);
+    if (!l) return wb_error_set(err, WB_NOMEM, "no memory to link child '%s'", c->name);
     wr_id id = 0;
     wb_status st = c->sup ? sup_spawn(sys, c->sup, s->self, WR__SPAWN_ACK, c->restarts, &id, err)
                           : wr__spawn(sys, &c->actor, c->arg, s->self, WR__SPAWN_ACK, 0, 0, c->restarts,
                                       &id, err);
-    if (st != WB_OK) return st;
-    if (wr__list_add(sys, &ctx->a->links, id, 0) != WB_OK) {
-        wr_exit(sys, s->self, id, WR_EXIT_KILLED, NULL, NULL);
-        return wb_error_set(err, WB_NOMEM, "no memory to link child '%s'", c->name);
+    if (st != WB_OK) {
+        wr__link_free(sys, l);
+        return st;
     }
+    l->peer = id;
+    wr__list_push(&ctx->a->links, l);
     c->id = id;
     c->state = CH_STARTING;
     return WB_OK;
 }
 
-/* Asks a running child to stop: shutdown signal and a kill timer, or a kill. */
+/* Asks a running child to stop: shutdown signal and a kill timer, or a kill
+ * (which needs no memory: when the others cannot be had, it is the kill). */
 static void child_stop(wr_system *sys, wr_id sup, sup_child *c) {
     if (!c->id) return;
     if (c->shutdown_ns == 0) {
         wr_exit(sys, sup, c->id, WR_EXIT_KILLED, "brutal kill", NULL);
         return;
     }
-    wr_exit(sys, sup, c->id, WR_EXIT_SHUTDOWN, "shutdown", NULL);
-    wr_msg *k = wr__msg_new(sys);
+    wb_status st = wr_exit(sys, sup, c->id, WR_EXIT_SHUTDOWN, "shutdown", NULL);
+    if (st == WB_DEAD) return; /* its exit is on the way */
+    wr_msg *k = st == WB_OK ? wr__msg_new(sys) : NULL;
     if (!k) {
         wr_exit(sys, sup, c->id, WR_EXIT_KILLED, NULL, NULL);
         return;
@@ -263,16 +269,7 @@ static void batch_next(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
         if (batch == 1 && !s->started) {
             s->started = true;
             /* A nested supervisor is started once all its children are. */
-            if (s->parent) {
-                wr_msg *k = wr__msg_new(sys);
-                if (k) {
-                    k->from = s->self;
-                    k->to = s->parent;
-                    k->tag = WR__TAG_STARTED;
-                    k->flags_ = WR__MF_NOWAIT | WR__MF_NO_EVENT;
-                    wr__deliver(sys, NULL, k, NULL);
-                }
-            }
+            wr__ack_started(ctx);
         }
         return;
     }

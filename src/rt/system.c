@@ -87,6 +87,7 @@ void wr_system_stats_get(wr_system *sys, wr_system_stats *out) {
     out->dead_letters = atomic_load(&sys->dead_letters);
     out->drops = atomic_load(&sys->drops);
     out->restarts = atomic_load(&sys->restarts);
+    out->lost = atomic_load(&sys->lost);
 }
 
 /* Idle = no runnable actor seen twice in a row, 1 ms apart. */

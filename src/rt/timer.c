@@ -49,6 +49,28 @@ static void insert(wr__timers *t, wr__timer *tm) {
     wb_list_push_back(&t->wheel[tm->due % WHEEL_SLOTS], &tm->link);
 }
 
+/* Sends a timer's message. A refusal by an ERROR mailbox (or of a message
+ * larger than its byte bound) has no sender to tell: it counts as a drop. */
+static wb_status fire_once(wr_system *sys, wr_msg *m) {
+    wr_id to = m->to, from = m->from;
+    wb_status st = wr__deliver(sys, NULL, m, NULL);
+    wr__actor *a = st == WB_FULL ? wr__live(sys, to) : NULL;
+    if (a) wr__count_drop(sys, a, from, atomic_load_explicit(&a->policy, memory_order_relaxed));
+    return st;
+}
+
+/* An interval's tick is a copy of its template. Without memory for it the
+ * tick is lost (counted); the interval goes on. One whose target died stops. */
+static void fire_tick(wr_system *sys, wr__timer *tm) {
+    wr_msg *m = wr__msg_clone(sys, tm->tmpl);
+    if (!m) {
+        if (wr__live(sys, tm->tmpl->to)) wr__lost(sys, tm->tmpl->to, tm->tmpl->from, tm->tmpl->kind);
+        else tm->cancelled = true;
+        return;
+    }
+    if (fire_once(sys, m) == WB_DEAD) tm->cancelled = true;
+}
+
 /* Fires due timers; called with the lock held, drops it while sending. */
 static void run_due(wr_system *sys, wr__timers *t) {
     uint64_t now = now_tick(t);
@@ -69,10 +91,9 @@ static void run_due(wr_system *sys, wr__timers *t) {
     pthread_mutex_unlock(&t->lock);
     wb_list_foreach(it, &fire) {
         wr__timer *tm = WB_CONTAINER_OF(it, wr__timer, link);
-        wr_msg *m = tm->period ? wr__msg_clone(sys, tm->tmpl) : tm->tmpl;
+        if (tm->period) fire_tick(sys, tm);
+        else fire_once(sys, tm->tmpl);
         if (!tm->period) tm->tmpl = NULL;
-        /* An interval whose target died stops itself. */
-        if (m && wr__deliver(sys, NULL, m, NULL) == WB_DEAD && tm->period) tm->cancelled = true;
     }
     pthread_mutex_lock(&t->lock);
     wb_list_foreach_safe(it, tmp, &fire) {
@@ -225,8 +246,12 @@ wb_status wr__timer_add(wr_system *sys, wr_msg *tmpl, uint64_t delay_ns, uint64_
     tm->id = ((uint64_t)t->gens[idx] << 32) | idx;
     tm->tmpl = tmpl;
     tm->period = period_ns ? (period_ns + TICK_NS - 1) / TICK_NS : 0;
-    /* Round up so a timer never fires early; +1 for the partial current tick. */
-    tm->due = (wb_now_ns() - t->origin + delay_ns + TICK_NS - 1) / TICK_NS;
+    /* Round up so a timer never fires early; +1 for the partial current tick.
+     * A delay too long to add saturates (fires never, in practice): a
+     * deadline must not wrap around into the past. */
+    uint64_t rel = wb_now_ns() - t->origin;
+    tm->due = delay_ns > UINT64_MAX - rel - TICK_NS ? UINT64_MAX / TICK_NS
+                                                    : (rel + delay_ns + TICK_NS - 1) / TICK_NS;
     if (tm->due < t->tick) tm->due = t->tick;
     tm->firing = tm->cancelled = false;
     t->table[idx] = tm;

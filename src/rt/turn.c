@@ -36,39 +36,29 @@ static inline void ctx_init(wr_ctx *ctx, wr__worker *w, wr__actor *a, const wr_m
     ctx->exit_text[0] = '\0';
 }
 
-/* Tell senders parked on our full mailbox that there is room (or that we died). */
+/* Tell senders parked on our full mailbox that there is room (or that we
+ * died): each registration is the UNPARK envelope itself. */
 static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool force) {
     if (!atomic_load_explicit(&a->waiters, memory_order_acquire)) return;
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
     int64_t room = cap ? (int64_t)cap : WR__SOFT_LOW;
-    if (!force && queued >= room) return;
-    wr__waiter *wt = atomic_exchange(&a->waiters, NULL);
-    while (wt) {
-        wr__waiter *n = wt->next;
-        wr__signal(sys, 0, wt->id, WR__SIG_UNPARK, 0, 0, NULL);
-        wb_free(&sys->alloc, wt, sizeof *wt, WB_TAG_MAILBOX);
-        wt = n;
+    uint64_t maxb = atomic_load_explicit(&a->max_bytes, memory_order_relaxed);
+    if (!force && (queued >= room ||
+                   (maxb && atomic_load_explicit(&a->bytes, memory_order_relaxed) >= (int64_t)maxb)))
+        return;
+    wr_msg *u = atomic_exchange(&a->waiters, NULL);
+    while (u) {
+        wr_msg *n = atomic_load_explicit(&u->next_, memory_order_relaxed);
+        wr__deliver(sys, NULL, u, NULL);
+        u = n;
     }
 }
 
-static void notify_list(wr_system *sys, wr__link **list, wr_id from, uint16_t kind, wr_exit_kind why,
-                        wb_buf *reason) {
-    while (*list) {
-        wr__link *l = *list;
-        *list = l->next;
-        wr_msg *m = l->peer ? wr__msg_new(sys) : NULL;
-        if (m) {
-            m->kind = kind;
-            m->from = from;
-            m->to = l->peer;
-            m->tag = why;
-            m->corr = l->ref;
-            m->flags_ = WR__MF_NO_EVENT | WR__MF_NOWAIT;
-            if (kind != WR__SIG_DEMONITOR) m->meta = wb_buf_ref(reason);
-            wr__deliver(sys, NULL, m, NULL);
-        }
-        wb_free(&sys->alloc, l, sizeof *l, WB_TAG_ACTOR);
-    }
+void wr__ack_started(wr_ctx *ctx) {
+    wr_msg *k = ctx->a->ack;
+    if (!k) return;
+    ctx->a->ack = NULL;
+    wr__deliver(ctx->sys, NULL, k, NULL);
 }
 
 static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char *text) {
@@ -84,11 +74,9 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
     if (atomic_load(&a->reg_name)) wr__registry_drop(sys, a, id);
     if (atomic_load(&a->nsubs)) wr__broker_drop(sys, id);
     wr_events_unsubscribe(sys, id);
-    wb_buf *reason = wr__text(text);
-    notify_list(sys, &a->links, id, WR__SIG_EXIT, why, reason);
-    notify_list(sys, &a->watchers, id, WR_MSG_DOWN, why, reason);
-    notify_list(sys, &a->monitors, id, WR__SIG_DEMONITOR, why, NULL);
-    wb_buf_unref(reason);
+    wr__links_notify(sys, a, id, why, text);
+    wr__msg_free(sys, a->ack);
+    a->ack = NULL;
     for (wr__link *p = a->pending; p; p = p->next)
         if (p->timer) wr__timer_cancel(sys, p->timer);
     wr__list_free(sys, &a->pending);
@@ -136,14 +124,18 @@ static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
     void *blk[4];
     memcpy(blk, m->data, sizeof blk);
     wr__life *life = blk[0];
-    wr_id link_to = (wr_id)(uintptr_t)blk[2], monitor_by = (wr_id)(uintptr_t)blk[3];
+    wr__link *to_link = blk[2], *to_watcher = blk[3];
     a->self = m->to;
     a->life = life;
     a->budget = life->spec.budget;
-    if (link_to) wr__list_add(sys, &a->links, link_to, 0);
-    if (monitor_by) wr__list_add(sys, &a->watchers, monitor_by, m->corr);
-    bool ack = (m->flags_ & WR__MF_ACK) && link_to;
-    wr__msg_free(sys, m);
+    if (to_link) wr__list_push(&a->links, to_link);
+    if (to_watcher) wr__list_push(&a->watchers, to_watcher);
+    if ((m->flags_ & WR__MF_ACK) && to_link) { /* INIT's envelope becomes the acknowledgement */
+        wr__msg_reset(m, WR_MSG_USER, a->self, to_link->peer, WR__TAG_STARTED, 0);
+        a->ack = m;
+    } else {
+        wr__msg_free(sys, m);
+    }
     wr_ctx ctx;
     ctx_init(&ctx, w, a, NULL);
     if (life->spec.init) {
@@ -154,16 +146,7 @@ static void init_actor(wr__worker *w, wr__actor *a, wr_msg *m) {
             wr_ctx_exit(&ctx, WR_EXIT_ERROR, text);
         }
     }
-    if (ack && !ctx.exiting && !ctx.defer_ack) {
-        wr_msg *k = wr__msg_new(sys);
-        if (k) {
-            k->from = a->self;
-            k->to = link_to;
-            k->tag = WR__TAG_STARTED;
-            k->flags_ = WR__MF_NOWAIT | WR__MF_NO_EVENT;
-            wr__deliver(sys, NULL, k, NULL);
-        }
-    }
+    if (!ctx.exiting && !ctx.defer_ack) wr__ack_started(&ctx);
     after_handler(&ctx);
 }
 
@@ -185,7 +168,7 @@ static void on_exit_signal(wr__worker *w, wr__actor *a, wr_msg *m) {
         return;
     }
     char text[200];
-    snprintf(text, sizeof text, "%s", m->meta ? (const char *)m->meta->data : "");
+    snprintf(text, sizeof text, "%s", wr__msg_text(m));
     wr__msg_free(w->sys, m);
     exit_actor(w, a, why, text);
 }
@@ -252,24 +235,20 @@ static bool process(wr__worker *w, wr__actor *a, wr_msg *m) {
     }
     switch (m->kind) {
     case WR__SIG_LINK:
-        if (!wr__list_has(a->links, m->from)) wr__list_add(sys, &a->links, m->from, 0);
-        break;
+    case WR__SIG_MONITOR:
+        wr__link_take(sys, a, m); /* the envelope becomes the entry's notice */
+        return false;
     case WR__SIG_UNLINK:
         wr__list_remove(sys, &a->links, m->from, 0, NULL);
         break;
     case WR__SIG_EXIT:
         on_exit_signal(w, a, m);
         return false;
-    case WR__SIG_MONITOR:
-        wr__list_add(sys, &a->watchers, m->from, m->corr);
-        break;
     case WR__SIG_DEMONITOR:
         wr__list_remove(sys, &a->watchers, 0, m->corr, NULL);
         break;
     case WR__SIG_UNPARK:
         if (a->park == WR__PARK_BACKPRESSURE) a->park = WR__PARK_NONE;
-        break;
-    case WR__SIG_WAKE:
         break;
     default:
         return on_message(w, a, m);
@@ -278,18 +257,28 @@ static bool process(wr__worker *w, wr__actor *a, wr_msg *m) {
     return false;
 }
 
-/* DROP_OLDEST: while more than capacity is queued, the oldest goes. */
+/* DROP_OLDEST: while more than the bounds is queued, the oldest goes (m has
+ * left the mailbox and its bytes the count: both add it back). */
 static bool trim_oldest(wr_system *sys, wr__actor *a, wr_msg *m) {
     if (!wr__bounded_kind(m->kind) || m->to != a->self) return false;
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
-    if (!cap || atomic_load_explicit(&a->policy, memory_order_relaxed) != WR_MAILBOX_DROP_OLDEST)
+    uint64_t maxb = atomic_load_explicit(&a->max_bytes, memory_order_relaxed);
+    if (!(cap | maxb) || atomic_load_explicit(&a->policy, memory_order_relaxed) != WR_MAILBOX_DROP_OLDEST)
         return false;
-    if (wr__queued(a) + 1 <= (int64_t)cap) return false; /* +1: m itself */
-    atomic_fetch_add_explicit(&a->drops, 1, memory_order_relaxed);
-    atomic_fetch_add_explicit(&sys->drops, 1, memory_order_relaxed);
-    wr__event(sys, WR_EV_DROP, a->self, m->from, WR_MAILBOX_DROP_OLDEST);
+    bool over = (cap && wr__queued(a) + 1 > (int64_t)cap) ||
+                (maxb && atomic_load_explicit(&a->bytes, memory_order_relaxed) + (int64_t)wr__msg_size(m) >
+                             (int64_t)maxb);
+    if (!over) return false;
+    wr__count_drop(sys, a, m->from, WR_MAILBOX_DROP_OLDEST);
     wr__msg_free(sys, m);
     return true;
+}
+
+/* Takes m's bytes out of the byte count as it leaves the mailbox. */
+static inline void uncount_bytes(wr__actor *a, wr_msg *m) {
+    if (!(m->flags_ & WR__MF_BYTES)) return;
+    m->flags_ &= (uint16_t)~WR__MF_BYTES;
+    atomic_fetch_sub_explicit(&a->bytes, (int64_t)wr__msg_size(m), memory_order_relaxed);
 }
 
 /* The scheduling protocol: `count` holds one unit per pushed message plus
@@ -302,6 +291,12 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
     bool had_token = a->token;
     int64_t popped = 0;
     a->token = false;
+    /* A kick's unit: taken before the loop, whose first check is the stop word. */
+    int64_t kicked = 0;
+    if (atomic_load_explicit(&a->kick, memory_order_relaxed)) {
+        kicked = atomic_exchange(&a->kick, 0);
+        atomic_store_explicit(&a->taken, had_token + kicked, memory_order_relaxed);
+    }
     for (uint32_t n = 0; n < budget; n++) {
         if (a->self && atomic_load_explicit(&a->stop_id, memory_order_acquire) == a->self) {
             exit_actor(w, a, (wr_exit_kind)atomic_load(&a->stop_kind), NULL);
@@ -319,7 +314,8 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
             m = wr__mailbox_pop(a);
             if (!m) break;
             popped++;
-            atomic_store_explicit(&a->taken, popped + had_token, memory_order_relaxed);
+            atomic_store_explicit(&a->taken, popped + had_token + kicked, memory_order_relaxed);
+            uncount_bytes(a, m);
             if (trim_oldest(sys, a, m)) {
                 n--;
                 continue;
@@ -329,7 +325,7 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
     }
     bool need_token = a->self && a->park == WR__PARK_NONE && (a->current || a->saved_head);
     a->token = need_token;
-    int64_t units = popped + (had_token ? 1 : 0) - (need_token ? 1 : 0);
+    int64_t units = popped + (had_token ? 1 : 0) + kicked - (need_token ? 1 : 0);
     int64_t left = atomic_fetch_sub(&a->count, units) - units;
     atomic_store_explicit(&a->taken, need_token ? 1 : 0, memory_order_relaxed);
     wake_waiters(sys, a, left, false);
@@ -346,7 +342,7 @@ void wr__stop_all(wr_system *sys) {
             if (!id) continue;
             atomic_store(&a->stop_kind, WR_EXIT_SHUTDOWN);
             atomic_store(&a->stop_id, id);
-            wr__signal(sys, 0, id, WR__SIG_WAKE, 0, 0, NULL);
+            wr__kick(sys, a);
         }
     }
 }
