@@ -73,14 +73,21 @@ typedef enum wc_mailbox_policy {
 /* Resource limits; zero means the default shown. */
 typedef struct wc_limits {
     uint32_t max_memory_pages;    /* default 256 (16 MiB) */
+    /* Host memory of an instance, every kind: linear memory, tables,
+     * globals, stacks, bookkeeping; default max_memory_pages * 64 KiB + 16 MiB. */
+    uint64_t max_memory_bytes;
     uint64_t fuel_per_message;    /* default 0: unlimited */
     uint64_t fuel_total;          /* default 0: unlimited */
     uint64_t fuel_slice;          /* fuel per scheduling turn; default 20000 */
-    uint32_t mailbox_capacity;    /* default 0: unbounded */
+    uint32_t mailbox_capacity;    /* messages; default 10000 */
+    uint64_t mailbox_bytes;       /* payload bytes queued; default 16 MiB */
     wc_mailbox_policy mailbox_policy;
     uint32_t max_payload;         /* bytes; default 4 MiB */
     uint32_t send_rate;           /* messages per second; 0: unlimited */
     uint32_t send_burst;          /* token bucket size; default = send_rate */
+    uint32_t max_fds;             /* WASI descriptors open at once; default 256 */
+    uint32_t spawn_children;      /* live children spawned by one instance; default 64 */
+    uint32_t spawn_total;         /* live instances in one spawn tree; default 1024 */
 } wc_limits;
 
 /* What a component may do. Pattern lists are NULL-terminated arrays of
@@ -109,6 +116,18 @@ bool wc_caps_wasi_granted(const wc_caps *c, const char *func);
 /* Fills zero fields of l with the defaults. */
 void wc_limits_resolve(wc_limits *l);
 
+/* One `dirs` grant "HOST[::GUEST][:ro]" taken apart: a trailing ":ro" makes
+ * it read-only; without "::" GUEST is HOST. An empty path, or one of PATH_MAX
+ * bytes or more, is WB_INVALID_ARG (nothing to close): never cut short. */
+#define WC_MAX_DIRS 16 /* grants per component */
+typedef struct wc_dir {
+    char *host;  /* owner: the wc_dir (wc_dir_close); one allocation */
+    char *guest; /* points into host's allocation */
+    bool read_only;
+} wc_dir;
+wb_status wc_dir_parse(const char *spec, wc_dir *out, wb_error *err);
+void wc_dir_close(wc_dir *d);
+
 /* Token bucket for the send rate limit. Not thread-safe: one per component,
  * used only by the thread running it. */
 typedef struct wc_rate {
@@ -136,7 +155,7 @@ const char *wc_state_name(wc_state s); /* "ready" */
 #define WC_FAIL_MAP(X) \
     X(NONE, "none") X(TRAP, "trap") X(FUEL, "fuel limit") X(MEMORY, "memory limit") \
     X(INIT, "init failed") X(HEALTH, "unhealthy") X(KILLED, "killed") \
-    X(LINK, "link error") X(TIMEOUT, "timeout")
+    X(LINK, "link error") X(TIMEOUT, "timeout") X(LIMIT, "node limit")
 
 typedef enum wc_fail_kind {
 #define WC_FAIL_ENUM_(name, s) WC_FAIL_##name,
@@ -199,6 +218,12 @@ typedef struct wc_backoff {
 typedef struct wc_health_spec {
     uint32_t interval_ms, timeout_ms, threshold;
 } wc_health_spec;
+
+/* Manifest limits (docs/ABI.md). Names are the runtime's supervisor child
+ * names: a supervisor's name and each instance name ("name", or "name.<i>"
+ * with N > 1 instances) are 1..WC_NAME_MAX bytes. */
+#define WC_MAX_INSTANCES 100000u
+#define WC_NAME_MAX 47
 
 /* One component entry. Owner of every pointer: the manifest. */
 typedef struct wc_component_spec {
@@ -273,7 +298,7 @@ enum {
 typedef enum wc_code {
     WC_OK = 0, WC_DENIED = -1, WC_NOT_FOUND = -2, WC_FULL = -3, WC_TIMEOUT = -4,
     WC_TOO_LARGE = -5, WC_DEAD = -6, WC_INVALID = -7, WC_DECODE = -8, WC_THROTTLED = -9,
-    WC_STATE = -10, WC_NOMEM = -11, WC_UNSUPPORTED = -12, WC_ERROR = -13,
+    WC_STATE = -10, WC_NOMEM = -11, WC_UNSUPPORTED = -12, WC_ERROR = -13, WC_LIMIT = -14,
 } wc_code;
 wc_code wc_code_from_status(wb_status st);
 wb_status wc_status_from_code(int32_t code);
@@ -287,6 +312,7 @@ typedef enum wc_event_type {
     WC_EV_ERROR_REPLY,    /* handle_message returned non-zero */
     WC_EV_LATE_REPLY,     /* a reply arrived after its request timed out */
     WC_EV_LOG,            /* the guest's log import */
+    WC_EV_LIMIT,          /* a component or node limit refused a spawn, start or restart */
     WC_EV_COUNT_
 } wc_event_type;
 const char *wc_event_name(wc_event_type t);
@@ -311,7 +337,22 @@ typedef struct wc_host_config {
     wc_event_fn on_event; /* may be NULL */
     void *event_ud;
     uint32_t event_log; /* events kept for wc_host_events (default 4096) */
+    /* Node budgets, checked before an instance starts (spawn, start or
+     * restart); a refused start fails with WC_FAIL_LIMIT, a refused guest
+     * spawn returns WC_LIMIT, and both are `limit` events. 0: unlimited. */
+    uint32_t max_instances;    /* live component instances */
+    uint64_t max_memory_bytes; /* host memory of all instances together */
+    /* Descriptors all components may hold together (0: the process's
+     * RLIMIT_NOFILE minus a reserve of 64 for the node itself). */
+    uint32_t max_fds;
 } wc_host_config;
+
+/* Node-wide figures. */
+typedef struct wc_host_stats {
+    uint64_t live_instances, memory_bytes, open_fds;
+    uint64_t refused; /* starts and spawns refused by a limit */
+} wc_host_stats;
+void wc_host_stats_get(wc_host *h, wc_host_stats *out);
 
 wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err);
 /* After the actor system is shut down (every component has terminated). */

@@ -243,8 +243,9 @@ wb_status wa_linker_define_instance(wa_linker *l, const char *module, wa_instanc
  * memory). Thread-safe; the embedder owns it and it must outlive every
  * instance charged to it. */
 typedef struct wa_budget {
-    _Atomic uint64_t used; /* bytes charged now */
-    uint64_t max;          /* 0: unlimited */
+    _Atomic uint64_t used;     /* bytes charged now */
+    uint64_t max;              /* 0: unlimited */
+    _Atomic uint64_t refused;  /* charges refused because of this budget */
 } wa_budget;
 void wa_budget_init(wa_budget *b, uint64_t max);
 uint64_t wa_budget_used(const wa_budget *b);
@@ -315,6 +316,9 @@ wa_run_status wa_instance_resume_host(wa_instance *inst, const wa_value *results
 /* Abandons a paused call (out of fuel or suspended); the instance can be
  * called again. */
 void wa_instance_cancel(wa_instance *inst);
+/* Ends a call paused in a host function as a trap (set it first with
+ * wa_instance_set_trap); returns WA_RUN_TRAP. */
+wa_run_status wa_instance_fail_host(wa_instance *inst);
 bool wa_instance_busy(const wa_instance *inst); /* a call is paused */
 
 /* After WA_RUN_DONE: copies up to max results, returns how many there are. */
@@ -352,7 +356,8 @@ uint64_t wa_instance_bytes(const wa_instance *inst);
  * preopen (no `..`, absolute path or symlink escapes). Every preview1 name is
  * always defined by wa_wasi_link: a function that is not granted returns
  * ENOTCAPABLE to the program, never a trap or a link failure.
- * Threads: a context is used by one thread at a time, like its instance. */
+ * Threads: a context is used by one thread at a time, like its instance.
+ * An embedder should ignore or block SIGPIPE: a closed pipe is then EPIPE, not a kill. */
 typedef struct wa_wasi wa_wasi;
 
 /* Every preview1 function, in witx order; WA_WASI_<name> is its bit index. */
@@ -406,6 +411,18 @@ typedef struct wa_wasi_preopen {
     bool read_only;         /* no create/write/rename/remove/set-times */
 } wa_wasi_preopen;
 
+/* What a blocked WASI call waits for: the earliest of a deadline and the
+ * readiness of host descriptors. */
+typedef struct wa_wasi_waitfd {
+    int fd;       /* host descriptor; do not close */
+    bool write;   /* ready for writing, else for reading */
+} wa_wasi_waitfd;
+typedef struct wa_wasi_wait_req {
+    uint64_t deadline_ns;       /* wb_now_ns() clock; UINT64_MAX: none */
+    const wa_wasi_waitfd *fds;  /* valid during the wait() call only */
+    uint32_t nfds;
+} wa_wasi_wait_req;
+
 /* Everything is copied by wa_wasi_new; the caller keeps its strings. */
 typedef struct wa_wasi_config {
     const char *const *args; /* argv, args[0] is the program name */
@@ -420,12 +437,22 @@ typedef struct wa_wasi_config {
      * it has no result to report a denial with. */
     uint64_t deny;
     size_t capture_max;      /* BUFFER output limit per stream (0: 16 MiB) */
-    /* Optional: a wait that holds no thread. When a poll_oneoff (nanosleep,
-     * sleep, usleep) has only clock subscriptions, its events are written
-     * first and then wait(caller, ns, wait_ud) is asked: true means the call
-     * suspended (WA_RUN_SUSPENDED) and the embedder resumes it after ns with
-     * one result, i32 0 (wa_instance_resume_host); false waits here. */
-    bool (*wait)(wa_instance *caller, uint64_t ns, void *ud);
+    /* Descriptors the program may hold open (preopens included; 0: 1024);
+     * one more open is EMFILE. */
+    uint32_t max_fds;
+    /* Also charged one unit per open descriptor, when set: a budget shared
+     * by contexts, so that programs together leave the process some (ENFILE). */
+    wa_budget *fd_budget;
+    /* Optional: a wait that holds no thread. A call that would block - a
+     * poll_oneoff with nothing ready yet (nanosleep, sleep), a read or write
+     * on a descriptor that is not ready (FIFOs, terminals and other
+     * descriptors that can block are opened non-blocking on the host, and
+     * wait only if the program did not ask for NONBLOCK) - asks
+     * wait(caller, req, wait_ud). true: the call suspended (WA_RUN_SUSPENDED)
+     * and the embedder calls wa_wasi_resume once a descriptor of req may be
+     * ready or its deadline passed (early is fine: the call then waits
+     * again). false, or no wait: the call blocks this thread. */
+    bool (*wait)(wa_instance *caller, const wa_wasi_wait_req *req, void *ud);
     void *wait_ud;
 } wa_wasi_config;
 
@@ -456,6 +483,14 @@ bool wa_wasi_exited(const wa_wasi *w, int32_t *code);
 const uint8_t *wa_wasi_output(const wa_wasi *w, int stream, size_t *len);
 /* Calls the program made to functions it was not granted (for reports). */
 uint64_t wa_wasi_denied_calls(const wa_wasi *w);
+/* Continues the call of inst that suspended through wait(): runs it again
+ * (it may wait again: WA_RUN_SUSPENDED) and resumes inst with its result,
+ * with `fuel` for the rest of the slice. */
+wa_run_status wa_wasi_resume(wa_wasi *w, wa_instance *inst, uint64_t fuel);
+/* Forgets a suspended call (the instance's call was cancelled). */
+void wa_wasi_cancel(wa_wasi *w);
+/* Descriptors the program holds open now. */
+uint32_t wa_wasi_open_fds(const wa_wasi *w);
 
 #ifdef __cplusplus
 }

@@ -11,6 +11,9 @@
 
 /* Fuel for init/_initialize/health/cleanup when no per-message limit is set. */
 #define WC_SYNC_FUEL 50000000ull
+/* Wall-clock bound of the start (start function, _initialize, init): what a
+ * WASI wait inside it may block its worker at most. */
+#define WC_START_NS 1000000000ull
 
 static void on_transition(void *ud, const wc_transition *t) {
     wc_actor *a = ud;
@@ -105,6 +108,7 @@ static void fail(wc_actor *a, wc_fail_kind kind, const char *fmt, ...) {
         snprintf(text, sizeof text, "component failed: %s: %s", wc_fail_name(kind), reason);
         wc__reply(a, false, WC_ERROR, NULL, 0, text);
     }
+    wc__wasi_wait_cancel(a);
     a->call = WC_CALL_NONE;
     a->suspended = a->sleeping = a->receiving = false;
     char exit_text[200];
@@ -147,11 +151,20 @@ static wa_run_status run_sync(wc_actor *a, wa_func *f, uint64_t budget, uint64_t
     uint64_t start = wa_instance_fuel_used(a->inst);
     a->no_suspend = true;
     wa_run_status st = wa_instance_call(a->inst, f, NULL, 0, slice);
-    while (st == WA_RUN_OUT_OF_FUEL && wa_instance_fuel_used(a->inst) - start < budget &&
-           wb_now_ns() < deadline_ns)
-        st = wa_instance_resume(a->inst, slice);
+    for (;;) {
+        bool in_time = wb_now_ns() < deadline_ns;
+        if (st == WA_RUN_OUT_OF_FUEL && in_time && wa_instance_fuel_used(a->inst) - start < budget)
+            st = wa_instance_resume(a->inst, slice);
+        else if (st == WA_RUN_SUSPENDED && a->sync_wait && in_time && wc__wasi_wait_here(a, deadline_ns))
+            st = wa_wasi_resume(a->wasi, a->inst, slice); /* a WASI wait, cut at the deadline */
+        else
+            break;
+    }
     a->no_suspend = false;
-    if (st == WA_RUN_OUT_OF_FUEL || st == WA_RUN_SUSPENDED) wa_instance_cancel(a->inst);
+    if (st == WA_RUN_OUT_OF_FUEL || st == WA_RUN_SUSPENDED) {
+        wc__wasi_wait_cancel(a);
+        wa_instance_cancel(a->inst);
+    }
     return st;
 }
 
@@ -239,7 +252,11 @@ static wr_turn after_run(wc_actor *a, wa_run_status st) {
         }
         return WR_YIELD; /* the same message comes back: resume then */
     case WA_RUN_SUSPENDED:
-        return WR_OK; /* request(): the reply or timeout resumes the call */
+        if (a->wait_failed) {
+            fail(a, WC_FAIL_TRAP, "out of memory for a WASI wait");
+            return WR_OK;
+        }
+        return WR_OK; /* request() or a WASI wait: the reply or timeout resumes the call */
     case WA_RUN_TRAP:
     default:
         fail_trap(a);
@@ -344,20 +361,52 @@ static void run_cleanup(wc_actor *a) {
 }
 
 /* ---- the actor callbacks --------------------------------------------------------- */
+/* Node admission: a slot of the node's live instances, taken before the
+ * instance exists (its memory is checked as it is allocated: wa_budget). */
+static wb_status admit(wc_actor *a, wb_error *err) {
+    wc_host *h = a->comp->host;
+    unsigned n = atomic_fetch_add(&h->live_instances, 1);
+    a->counted = true;
+    if (!h->max_instances || n < h->max_instances) return WB_OK;
+    atomic_fetch_add(&h->refused, 1);
+    wc__event(h, WC_EV_LIMIT, a->comp, wr_ctx_self(a->ctx), "start refused: the node holds %u instances (limit %u)",
+              n, h->max_instances);
+    wc_lifecycle_fail(&a->lc, WC_FAIL_LIMIT, "the node holds its limit of %u instances", h->max_instances);
+    return wb_error_set(err, WB_LIMIT, "%s", a->lc.reason);
+}
+
 static wb_status start_instance(wc_actor *a, wb_error *err) {
     wc_comp *c = a->comp;
     const wc_def *d = c->def;
+    wb_status st = admit(a, err);
+    if (st != WB_OK) return st;
     wa_limits lim = {0};
     lim.max_memory_pages = d->caps.limits.max_memory_pages;
     lim.max_fuel = d->caps.limits.fuel_total;
-    wb_status st = d->needs_wasi ? wc__wasi_new(c, &a->wasi, err) : WB_OK;
+    lim.max_bytes = d->caps.limits.max_memory_bytes;
+    lim.budget = &c->host->mem_budget;
+    lim.start_fuel = d->caps.limits.fuel_per_message ? d->caps.limits.fuel_per_message : WC_SYNC_FUEL;
+    st = d->needs_wasi ? wc__wasi_new(c, &a->wasi, err) : WB_OK;
     if (st != WB_OK) {
         wc_lifecycle_fail(&a->lc, WC_FAIL_LINK, "WASI: %s", err->msg);
         return st;
     }
+    a->no_suspend = true; /* the start function runs inside wa_instance_new */
+    uint64_t start_deadline = wb_now_ns() + WC_START_NS;
+    uint64_t refused0 = atomic_load(&lim.budget->refused);
     st = wa_instance_new(d->module, c->host->linker, &lim, a, &a->inst, err);
+    a->no_suspend = a->sync_wait = false;
     if (st != WB_OK) {
-        wc_lifecycle_fail(&a->lc, st == WB_TRAP ? WC_FAIL_TRAP : WC_FAIL_LINK, "%s", err->msg);
+        /* refused by the node's budget rather than the component's own */
+        bool node_full = st == WB_LIMIT && atomic_load(&lim.budget->refused) != refused0;
+        if (node_full) {
+            atomic_fetch_add(&c->host->refused, 1);
+            wc__event(c->host, WC_EV_LIMIT, c, wr_ctx_self(a->ctx), "start refused: %s", err->msg);
+        }
+        wc_fail_kind k = st == WB_TRAP    ? (strstr(err->msg, "fuel") ? WC_FAIL_FUEL : WC_FAIL_TRAP)
+                         : st == WB_LIMIT ? (node_full ? WC_FAIL_LIMIT : WC_FAIL_MEMORY)
+                                          : WC_FAIL_LINK;
+        wc_lifecycle_fail(&a->lc, k, "%s", err->msg);
         return st;
     }
     a->f_handle = wa_instance_func(a->inst, "handle_message");
@@ -367,12 +416,15 @@ static wb_status start_instance(wc_actor *a, wb_error *err) {
     const char *names[2] = {d->has_initialize ? "_initialize" : NULL, d->has_init ? "init" : NULL};
     for (int i = 0; i < 2; i++) {
         if (!names[i]) continue;
-        wa_run_status rs = run_sync(a, wa_instance_func(a->inst, names[i]), budget, UINT64_MAX);
+        wa_run_status rs = run_sync(a, wa_instance_func(a->inst, names[i]), budget, start_deadline);
         wa_value r = wa_i32(0);
         if (rs == WA_RUN_DONE && i == 1) wa_instance_results(a->inst, &r, 1);
         if (rs == WA_RUN_TRAP) {
             const wa_trap *t = wa_instance_trap(a->inst);
             wc_lifecycle_fail(&a->lc, wc_fail_from_trap(t->kind), "%s: %s", names[i], t->message);
+        } else if (rs != WA_RUN_DONE && wb_now_ns() >= start_deadline) {
+            wc_lifecycle_fail(&a->lc, WC_FAIL_TIMEOUT, "%s did not finish within %llu ms", names[i],
+                              (unsigned long long)(WC_START_NS / 1000000));
         } else if (rs != WA_RUN_DONE) {
             wc_lifecycle_fail(&a->lc, WC_FAIL_FUEL, "%s used more than %llu fuel", names[i],
                               (unsigned long long)budget);
@@ -411,6 +463,7 @@ static wb_status actor_init(wr_ctx *ctx, void *arg) {
 static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
     if (msg->kind == WR_MSG_USER && msg->tag == WC_TAG_SHUTDOWN) { /* abandon the call */
         if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
+        wc__wasi_wait_cancel(a);
         a->call = WC_CALL_NONE;
         a->suspended = a->sleeping = a->receiving = false;
         run_cleanup(a);
@@ -425,11 +478,8 @@ static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
     if (!a->suspended) return after_run(a, wa_instance_resume(a->inst, wc__slice_fuel(a)));
     if ((msg->kind == WR_MSG_REPLY || msg->kind == WR_MSG_TIMEOUT) && msg->corr == a->pending_corr) {
         a->suspended = false;
-        if (a->sleeping) { /* poll_oneoff's result: success, its events are written */
-            a->sleeping = false;
-            wa_value ok = wa_i32(0);
-            return after_run(a, wa_instance_resume_host(a->inst, &ok, 1, wc__slice_fuel(a)));
-        }
+        if (a->sleeping) /* a WASI wait: the call looks again (and may wait again) */
+            return after_run(a, wc__wasi_wake(a, wc__slice_fuel(a)));
         return after_run(a, wc__request_resume(a, msg, wc__slice_fuel(a)));
     }
     /* wr_ctx_await keeps other messages aside; anything else is a stray. */
@@ -502,6 +552,9 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     }
     if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
     message_clear(a);
+    wc__wasi_wait_cancel(a);
+    if (a->counted) atomic_fetch_sub(&c->host->live_instances, 1);
+    a->counted = false;
     /* Free the name now, before the supervisor hears of the exit: a restart
      * with no delay must be able to register it again. */
     wr_system *sys = wr_ctx_system(ctx);
@@ -522,6 +575,7 @@ void wc__actor_spec(wc_comp *c, wr_actor_spec *spec) {
     spec->state_size = sizeof(wc_actor);
     const wc_limits *l = &c->def->caps.limits;
     spec->mailbox_capacity = l->mailbox_capacity;
+    spec->mailbox_max_bytes = l->mailbox_bytes;
     spec->mailbox_policy = l->mailbox_policy == WC_MAILBOX_DROP_NEWEST   ? WR_MAILBOX_DROP_NEWEST
                            : l->mailbox_policy == WC_MAILBOX_DROP_OLDEST ? WR_MAILBOX_DROP_OLDEST
                                                                          : WR_MAILBOX_ERROR;

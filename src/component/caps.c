@@ -8,6 +8,12 @@
 
 void wc_limits_resolve(wc_limits *l) {
     if (!l->max_memory_pages) l->max_memory_pages = 256;
+    if (!l->max_memory_bytes) l->max_memory_bytes = (uint64_t)l->max_memory_pages * 65536 + (16u << 20);
+    if (!l->mailbox_capacity) l->mailbox_capacity = 10000;
+    if (!l->mailbox_bytes) l->mailbox_bytes = 16u << 20;
+    if (!l->max_fds) l->max_fds = 256;
+    if (!l->spawn_children) l->spawn_children = 64;
+    if (!l->spawn_total) l->spawn_total = 1024;
     if (!l->fuel_slice) l->fuel_slice = 20000;
     if (!l->max_payload) l->max_payload = 4u << 20;
     if (l->send_rate && !l->send_burst) l->send_burst = l->send_rate;

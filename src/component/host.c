@@ -3,6 +3,7 @@
  * named instance records (identity across restarts), id table, event log. */
 #include <errno.h>
 #include <stdio.h>
+#include <sys/resource.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,10 +11,28 @@
 
 static const char *const event_names[] = {
     "transition", "denied", "degraded", "unhealthy", "throttled", "error-reply", "late-reply", "log",
+    "limit",
 };
 
 const char *wc_event_name(wc_event_type t) {
     return (unsigned)t < WC_EV_COUNT_ ? event_names[t] : "invalid";
+}
+
+/* What all components may hold open together: the process's limit less a
+ * reserve, so that the node can still open what it needs. */
+#define WC_FD_RESERVE 64
+static uint32_t default_fd_budget(void) {
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur == RLIM_INFINITY) return 1u << 20;
+    return rl.rlim_cur > 2 * WC_FD_RESERVE ? (uint32_t)(rl.rlim_cur - WC_FD_RESERVE)
+                                           : (uint32_t)(rl.rlim_cur / 2);
+}
+
+void wc_host_stats_get(wc_host *h, wc_host_stats *out) {
+    out->live_instances = atomic_load(&h->live_instances);
+    out->memory_bytes = wa_budget_used(&h->mem_budget);
+    out->open_fds = wa_budget_used(&h->fd_budget);
+    out->refused = atomic_load(&h->refused);
 }
 
 wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
@@ -35,6 +54,9 @@ wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
     h->linker = wa_linker_new(cfg->engine);
     h->comps_tail = &h->comps;
     atomic_init(&h->payload_floor, UINT32_MAX);
+    h->max_instances = cfg->max_instances;
+    wa_budget_init(&h->mem_budget, cfg->max_memory_bytes);
+    wa_budget_init(&h->fd_budget, cfg->max_fds ? cfg->max_fds : default_fd_budget());
     pthread_mutex_init(&h->lock, NULL);
     wb_status st = WB_OK;
     if (!h->events || !h->ids || !h->names || !h->linker) st = wb_error_set(err, WB_NOMEM, "out of memory");
@@ -50,6 +72,7 @@ wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
 
 void wc_host_free(wc_host *h) {
     if (!h) return;
+    wc__poller_free(h->poller);
     for (wc_comp *c = h->comps, *next; c; c = next) {
         next = c->next;
         pthread_mutex_destroy(&c->lock);

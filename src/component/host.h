@@ -39,6 +39,11 @@ typedef struct wc_comp {
     pthread_mutex_t lock;
     wc_fail_kind fail;
     char reason[160];
+    /* Spawn limits: who spawned this instance, and what lives under it. */
+    struct wc_comp *spawner;   /* NULL for manifest or outside spawns */
+    struct wc_comp *tree_root; /* the first spawner of its tree (itself at the top) */
+    atomic_uint live_children; /* spawned by this record and not yet terminated */
+    atomic_uint tree_live;     /* at a tree root: spawned instances alive below it */
     /* Why the host is about to kill the current incarnation (the runtime's
      * kill carries no text); read and cleared by its terminate. */
     wc_fail_kind kill_kind;
@@ -65,8 +70,15 @@ typedef struct wc_actor {
     bool no_suspend;   /* init/cleanup: request() is refused */
     /* The call in progress (survives fuel slices and suspensions). */
     wc_call_kind call;
-    bool suspended;        /* inside a host request() or a WASI sleep, waiting */
-    bool sleeping;         /* that wait is a WASI sleep (poll_oneoff on clocks) */
+    bool suspended;        /* inside a host request() or a WASI wait, waiting */
+    bool sleeping;         /* that wait is a WASI call that would block (wait.c) */
+    bool sync_wait;        /* ... inside init/cleanup: run_sync waits for it here */
+    uint64_t wait_deadline;        /* what the WASI call waits for: wb_now_ns() time, */
+    wa_wasi_waitfd wait_fds[8];    /* descriptors (the first 8) */
+    uint32_t wait_nfds;
+    uint64_t wait_reg;     /* its registration with the host's poller; 0: none */
+    bool wait_failed;      /* the wait could not be set up: the call fails */
+    bool counted;          /* this incarnation holds a slot of the node's instances */
     uint64_t call_fuel0;   /* fuel used by the instance when the call began */
     /* The message being handled. */
     wr_id msg_from;
@@ -126,6 +138,13 @@ struct wc_host {
     /* owner: the host; declared topics, NULL-terminated; NULL: any topic.
      * Set once (release), read by publishing guests (acquire). */
     _Atomic(char **) topics;
+    /* Node budgets (wc_host_config): checked before an instance starts. */
+    uint32_t max_instances;        /* 0: unlimited */
+    atomic_uint live_instances;
+    atomic_uint_fast64_t refused;
+    wa_budget mem_budget;          /* every instance's memory is charged here too */
+    wa_budget fd_budget;           /* every WASI descriptor too */
+    struct wc_poller *poller;      /* owner: the host; started by the first descriptor wait */
 };
 
 /* host.c */
@@ -158,9 +177,19 @@ bool wc__import_known(const char *name, const wa_functype *ft);
 /* wasi.c: the WASI context of an incarnation from its capabilities. */
 wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err);
 wb_status wc__wasi_link(wa_linker *l, wb_error *err);
-/* A WASI sleep of ns as a suspension of the call (the worker runs others):
- * false when this call cannot suspend (init, cleanup), then WASI blocks. */
-bool wc__sleep(wc_actor *a, uint64_t ns);
+/* wait.c: a WASI call that would block suspends the component (the worker
+ * runs others) until its deadline (a timer) or a descriptor's readiness
+ * (the host's poller thread). Inside init/cleanup the call is marked for
+ * run_sync instead (sync_wait). */
+bool wc__wasi_wait(wc_actor *a, const wa_wasi_wait_req *req);
+/* The WASI wait of a call ended (its reply or timer came): resumes it. */
+wa_run_status wc__wasi_wake(wc_actor *a, uint64_t fuel);
+/* Forgets the WASI wait of a call being abandoned. */
+void wc__wasi_wait_cancel(wc_actor *a);
+/* In init/cleanup: waits on this thread for what a suspended WASI call asked
+ * for, at most until deadline_ns; false when the deadline came first. */
+bool wc__wasi_wait_here(wc_actor *a, uint64_t deadline_ns);
+void wc__poller_free(struct wc_poller *p);
 /* Resumes a call suspended in request() with the reply or timeout message. */
 wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
 /* A message for a call suspended in receive(): resumes it (*resumed) with

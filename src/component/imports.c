@@ -198,18 +198,6 @@ static wa_host_status imp_request(wa_instance *inst, const wa_value *args, wa_va
     return WA_HOST_SUSPEND;
 }
 
-bool wc__sleep(wc_actor *a, uint64_t ns) {
-    if (a->no_suspend || !a->ctx) return false;
-    uint64_t corr = 0;
-    wb_error err;
-    if (wr_ctx_sleep(a->ctx, ns, &corr, &err) != WB_OK) return false;
-    wr_ctx_await_or(a->ctx, corr, WC_TAG_SHUTDOWN); /* a stop need not wait */
-    a->pending_corr = corr;
-    a->sleeping = true;
-    a->suspended = true;
-    return true;
-}
-
 wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel) {
     int32_t r;
     size_t len = 0;

@@ -7,6 +7,7 @@
 
 void wa_budget_init(wa_budget *b, uint64_t max) {
     atomic_init(&b->used, 0);
+    atomic_init(&b->refused, 0);
     b->max = max;
 }
 
@@ -50,6 +51,7 @@ bool wa__charge(wa_account *a, uint64_t n) {
     if (!counter_add(&a->used, a->max, n)) return false;
     if (a->shared && !counter_add(&a->shared->used, a->shared->max, n)) {
         atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
+        atomic_fetch_add_explicit(&a->shared->refused, 1, memory_order_relaxed);
         return false;
     }
     return true;

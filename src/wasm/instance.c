@@ -464,6 +464,14 @@ wa_run_status wa_instance_resume_host(wa_instance *inst, const wa_value *results
     return wa__run(inst, fuel);
 }
 
+wa_run_status wa_instance_fail_host(wa_instance *inst) {
+    if (inst->state != WA_STATE_HOST) return call_error(inst, "no call paused in a host function");
+    if (inst->trap.kind == WA_TRAP_NONE) wa__set_trap(inst, WA_TRAP_HOST, NULL);
+    inst->state = WA_STATE_IDLE;
+    inst->nframes = 0;
+    return WA_RUN_TRAP;
+}
+
 void wa_instance_cancel(wa_instance *inst) {
     inst->state = WA_STATE_IDLE;
     inst->nframes = 0;

@@ -110,6 +110,11 @@ static const wasi_sig wasi_sigs[WA_WASI_FUNC_COUNT_] = {
     [WA_WASI_sock_shutdown] = {"ii", wa__wasi_sock_shutdown},
 };
 
+wa_host_fn wa__wasi_host_fn(wa_wasi_func f, uint32_t *nparams) {
+    *nparams = (uint32_t)strlen(wasi_sigs[f].params);
+    return wasi_sigs[f].fn;
+}
+
 const char *wa_wasi_func_name(wa_wasi_func f) {
     if ((unsigned)f >= WA_WASI_FUNC_COUNT_) return "?";
     return wasi_names[f];
@@ -223,10 +228,14 @@ static wb_status wasi_add_preopen(wa_wasi *w, const wa_wasi_preopen *po, wb_erro
     ent.preopen = strdup(po->guest_path);
     ent.preopen_len = (uint32_t)strlen(po->guest_path);
     uint32_t slot;
-    if (!ent.preopen || wa__wasi_fd_add(w, &ent, &slot) != WA_WASI_ESUCCESS) {
+    uint16_t e = ent.preopen ? wa__wasi_fd_add(w, &ent, &slot) : WA_WASI_ENOMEM;
+    if (e != WA_WASI_ESUCCESS) {
         free(ent.preopen);
         close(fd);
-        return wb_error_set(err, WB_NOMEM, "WASI preopen '%s': out of memory", po->guest_path);
+        if (e == WA_WASI_ENOMEM)
+            return wb_error_set(err, WB_NOMEM, "WASI preopen '%s': out of memory", po->guest_path);
+        return wb_error_set(err, WB_LIMIT, "WASI preopen '%s': over the descriptor limit",
+                            po->guest_path);
     }
     return WB_OK;
 }
@@ -282,6 +291,8 @@ wb_status wa_wasi_new(const wa_wasi_config *cfg, wa_wasi **out, wb_error *err) {
     w->deny = cfg->deny;
     w->wait = cfg->wait;
     w->wait_ud = cfg->wait_ud;
+    w->max_fds = cfg->max_fds ? cfg->max_fds : 1024;
+    w->fd_budget = cfg->fd_budget;
     w->capture_max = cfg->capture_max ? cfg->capture_max : WASI_CAPTURE_DEFAULT;
     w->nargs = cfg->nargs;
     w->nenv = cfg->nenv;
@@ -300,7 +311,7 @@ wb_status wa_wasi_new(const wa_wasi_config *cfg, wa_wasi **out, wb_error *err) {
 
 void wa_wasi_free(wa_wasi *w) {
     if (!w) return;
-    for (uint32_t i = 0; i < w->nfds; i++) wa__wasi_fd_release(&w->fds[i]);
+    for (uint32_t i = 0; i < w->nfds; i++) wa__wasi_fd_release(w, &w->fds[i]);
     free(w->fds);
     for (int i = 0; i < 3; i++) free(w->out[i].data);
     free(w->stdin_data);

@@ -77,7 +77,21 @@ typedef struct wa__wasi_fd {
     uint32_t preopen_len;
     DIR *dir;            /* owner: this entry; fd_readdir stream on a dup of host */
     uint64_t dir_next;   /* cookie of the entry `dir` yields next */
+    uint8_t charged;     /* host descriptors counted against the limits (host + dir's) */
+    bool fifo;           /* a FIFO: an end of file before any writer came means "wait" */
 } wa__wasi_fd;
+
+/* A call that suspended through the embedder's wait (wasi_wait.c): run
+ * again, with the same arguments, by wa_wasi_resume. */
+#define WA__WASI_MAX_ARGS 10
+typedef struct wa__wasi_pending {
+    bool active;
+    wa_wasi_func func;
+    wa_instance *caller;   /* the instance whose code called */
+    void *ud;              /* the host function's ud (its resolver) */
+    wa_value args[WA__WASI_MAX_ARGS];
+    uint64_t t0;           /* wb_now_ns() when the call first ran */
+} wa__wasi_pending;
 
 typedef struct wa__wasi_capture {
     uint8_t *data;       /* owner: context */
@@ -103,8 +117,12 @@ struct wa_wasi {
     uint32_t nfds;
     bool exited;
     int32_t exit_code;
-    bool (*wait)(wa_instance *caller, uint64_t ns, void *ud); /* wa_wasi_config.wait */
+    bool (*wait)(wa_instance *caller, const wa_wasi_wait_req *req, void *ud); /* config.wait */
     void *wait_ud;
+    uint32_t max_fds, open_fds; /* host descriptors: the limit and those open now */
+    wa_budget *fd_budget;       /* also charged, when set */
+    wa__wasi_pending pending;   /* a suspended call */
+    bool resuming;              /* wa_wasi_resume is running the pending call again */
 };
 
 /* Entry of every WASI host function: finds the context and checks the grant.
@@ -138,7 +156,27 @@ wa__wasi_fd *wa__wasi_fd_get(wa_wasi *w, uint32_t fd, uint64_t need, uint16_t *e
 /* Takes the lowest free descriptor for `ent`; EMFILE/ENOMEM on failure (the
  * caller still owns ent's host descriptor then). */
 uint16_t wa__wasi_fd_add(wa_wasi *w, const wa__wasi_fd *ent, uint32_t *fd);
-void wa__wasi_fd_release(wa__wasi_fd *ent); /* closes what the entry owns */
+void wa__wasi_fd_release(wa_wasi *w, wa__wasi_fd *ent); /* closes what the entry owns */
+/* Counts n more host descriptors against the limits: EMFILE over the
+ * context's, ENFILE over the shared budget (then nothing is counted). */
+uint16_t wa__wasi_fds_charge(wa_wasi *w, uint32_t n);
+void wa__wasi_fds_uncharge(wa_wasi *w, uint32_t n);
+
+/* Blocking calls (wasi_wait.c). The call `f` (arguments a, host ud) cannot
+ * finish before req: true when it suspended through the embedder's wait
+ * (the host function then returns WA_HOST_SUSPEND and is run again by
+ * wa_wasi_resume); false after blocking this thread until req may be met
+ * (the caller tries again). */
+bool wa__wasi_block(wa_wasi *w, wa_instance *in, wa_wasi_func f, void *ud, const wa_value *a,
+                    const wa_wasi_wait_req *req);
+/* The host function of f and its parameter count (wasi.c). */
+wa_host_fn wa__wasi_host_fn(wa_wasi_func f, uint32_t *nparams);
+/* When the current call first ran (it may be a resumed one). */
+uint64_t wa__wasi_call_t0(const wa_wasi *w);
+/* a + b, saturating at UINT64_MAX: deadlines never wrap. */
+static inline uint64_t wa__wasi_sat_add(uint64_t a, uint64_t b) {
+    return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
 
 /* Stdio (wasi_fd.c): reads/writes through the configured streams. */
 uint16_t wa__wasi_stdio_read(wa_wasi *w, int stream, uint8_t *buf, size_t len, size_t *got);

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,6 +30,24 @@ wa__wasi_fd *wa__wasi_fd_get(wa_wasi *w, uint32_t fd, uint64_t need, uint16_t *e
     return ent;
 }
 
+uint16_t wa__wasi_fds_charge(wa_wasi *w, uint32_t n) {
+    if (w->open_fds + n > w->max_fds) return WA_WASI_EMFILE;
+    if (w->fd_budget) {
+        uint64_t cur = atomic_load_explicit(&w->fd_budget->used, memory_order_relaxed);
+        do {
+            if (w->fd_budget->max && cur + n > w->fd_budget->max) return WA_WASI_ENFILE;
+        } while (!atomic_compare_exchange_weak_explicit(&w->fd_budget->used, &cur, cur + n,
+                                                        memory_order_relaxed, memory_order_relaxed));
+    }
+    w->open_fds += n;
+    return WA_WASI_ESUCCESS;
+}
+
+void wa__wasi_fds_uncharge(wa_wasi *w, uint32_t n) {
+    w->open_fds -= n;
+    if (w->fd_budget) atomic_fetch_sub_explicit(&w->fd_budget->used, n, memory_order_relaxed);
+}
+
 uint16_t wa__wasi_fd_add(wa_wasi *w, const wa__wasi_fd *ent, uint32_t *fd) {
     uint32_t i = 0;
     while (i < w->nfds && w->fds[i].kind != WA__WASI_FD_FREE) i++;
@@ -41,17 +60,25 @@ uint16_t wa__wasi_fd_add(wa_wasi *w, const wa__wasi_fd *ent, uint32_t *fd) {
         w->fds = fds;
         w->nfds = n;
     }
+    /* A host descriptor counts against the limits from here until release. */
+    uint8_t charged = ent->kind == WA__WASI_FD_FILE || ent->kind == WA__WASI_FD_DIR;
+    uint16_t e = charged ? wa__wasi_fds_charge(w, 1) : WA_WASI_ESUCCESS;
+    if (e != WA_WASI_ESUCCESS) return e;
     w->fds[i] = *ent;
+    w->fds[i].charged = charged;
     *fd = i;
     return WA_WASI_ESUCCESS;
 }
 
-void wa__wasi_fd_release(wa__wasi_fd *ent) {
+void wa__wasi_fd_release(wa_wasi *w, wa__wasi_fd *ent) {
     if (ent->dir) closedir(ent->dir);
     if (ent->kind == WA__WASI_FD_FILE || ent->kind == WA__WASI_FD_DIR) close(ent->host);
+    if (ent->charged) wa__wasi_fds_uncharge(w, ent->charged);
     free(ent->preopen);
     memset(ent, 0, sizeof *ent);
 }
+
+uint32_t wa_wasi_open_fds(const wa_wasi *w) { return w ? w->open_fds : 0; }
 
 /* The host descriptor behind an entry, or -1 for a stdio stream that is not
  * a host descriptor (NULL, BUFFER, CALLBACK). */
@@ -151,7 +178,21 @@ static uint16_t fd_io(wa_wasi *w, wa__wasi_fd *ent, struct iovec *v, uint32_t n,
     return WA_WASI_ESUCCESS;
 }
 
-static uint16_t fd_rw(wa_wasi *w, wa_instance *in, const wa_value *a, bool write, bool positioned) {
+/* A read or write that would block on a descriptor the program did not make
+ * non-blocking (the host's are, so a worker never sleeps in read(2)). */
+static bool would_block(const wa__wasi_fd *ent, uint16_t e, bool write, size_t done) {
+    if (ent->kind != WA__WASI_FD_FILE || (ent->fdflags & WA_WASI_FDFLAG_NONBLOCK)) return false;
+    if (e == WA_WASI_EAGAIN) return true;
+    if (e != WA_WASI_ESUCCESS || write || done || !ent->fifo) return false;
+    /* A blocking open of a FIFO would have waited for a writer: an end of
+     * file before any writer came (no POLLHUP yet) waits for data. */
+    struct pollfd pfd = {.fd = ent->host, .events = POLLIN};
+    struct timespec zero = {0, 0};
+    return ppoll(&pfd, 1, &zero, NULL) == 0;
+}
+
+static uint16_t fd_rw(wa_wasi *w, wa_instance *in, const wa_value *a, bool write, bool positioned,
+                      wa_wasi_func f, void *ud, bool *suspended) {
     uint64_t need = WA_WASI_R(write ? WA_WASI_R_FD_WRITE : WA_WASI_R_FD_READ);
     uint16_t e;
     wa__wasi_fd *ent = wa__wasi_fd_get(w, (uint32_t)a[0].of.i32, 0, &e);
@@ -167,9 +208,18 @@ static uint16_t fd_rw(wa_wasi *w, wa_instance *in, const wa_value *a, bool write
     e = iovs_load(in, (uint32_t)a[1].of.i32, (uint32_t)a[2].of.i32, small, &v);
     if (e != WA_WASI_ESUCCESS) return e;
     size_t done;
-    e = fd_io(w, ent, v, (uint32_t)a[2].of.i32, positioned ? a[3].of.i64 : -1, write, &done);
+    for (;;) {
+        e = fd_io(w, ent, v, (uint32_t)a[2].of.i32, positioned ? a[3].of.i64 : -1, write, &done);
+        if (!would_block(ent, e, write, done)) break;
+        wa_wasi_waitfd wfd = {.fd = ent->host, .write = write};
+        wa_wasi_wait_req req = {.deadline_ns = UINT64_MAX, .fds = &wfd, .nfds = 1};
+        if (wa__wasi_block(w, in, f, ud, a, &req)) {
+            *suspended = true;
+            break;
+        }
+    }
     if (v != small) free(v);
-    if (e != WA_WASI_ESUCCESS) return e;
+    if (e != WA_WASI_ESUCCESS || *suspended) return e;
     uint32_t out = (uint32_t)a[positioned ? 4 : 3].of.i32;
     return wa__wasi_put_u32(in, out, (uint32_t)done) ? WA_WASI_ESUCCESS : WA_WASI_EFAULT;
 }
@@ -178,28 +228,36 @@ wa_host_status wa__wasi_fd_read(wa_instance *in, const wa_value *a, wa_value *r,
     wa_host_status hs;
     wa_wasi *w = wa__wasi_enter(in, ud, WA_WASI_fd_read, r, &hs);
     if (!w) return hs;
-    return wa__wasi_ret(r, fd_rw(w, in, a, false, false));
+    bool suspended = false;
+    uint16_t e = fd_rw(w, in, a, false, false, WA_WASI_fd_read, ud, &suspended);
+    return suspended ? WA_HOST_SUSPEND : wa__wasi_ret(r, e);
 }
 
 wa_host_status wa__wasi_fd_write(wa_instance *in, const wa_value *a, wa_value *r, void *ud) {
     wa_host_status hs;
     wa_wasi *w = wa__wasi_enter(in, ud, WA_WASI_fd_write, r, &hs);
     if (!w) return hs;
-    return wa__wasi_ret(r, fd_rw(w, in, a, true, false));
+    bool suspended = false;
+    uint16_t e = fd_rw(w, in, a, true, false, WA_WASI_fd_write, ud, &suspended);
+    return suspended ? WA_HOST_SUSPEND : wa__wasi_ret(r, e);
 }
 
 wa_host_status wa__wasi_fd_pread(wa_instance *in, const wa_value *a, wa_value *r, void *ud) {
     wa_host_status hs;
     wa_wasi *w = wa__wasi_enter(in, ud, WA_WASI_fd_pread, r, &hs);
     if (!w) return hs;
-    return wa__wasi_ret(r, fd_rw(w, in, a, false, true));
+    bool suspended = false;
+    uint16_t e = fd_rw(w, in, a, false, true, WA_WASI_fd_pread, ud, &suspended);
+    return suspended ? WA_HOST_SUSPEND : wa__wasi_ret(r, e);
 }
 
 wa_host_status wa__wasi_fd_pwrite(wa_instance *in, const wa_value *a, wa_value *r, void *ud) {
     wa_host_status hs;
     wa_wasi *w = wa__wasi_enter(in, ud, WA_WASI_fd_pwrite, r, &hs);
     if (!w) return hs;
-    return wa__wasi_ret(r, fd_rw(w, in, a, true, true));
+    bool suspended = false;
+    uint16_t e = fd_rw(w, in, a, true, true, WA_WASI_fd_pwrite, ud, &suspended);
+    return suspended ? WA_HOST_SUSPEND : wa__wasi_ret(r, e);
 }
 
 /* ---- cursor -------------------------------------------------------------------- */
@@ -244,7 +302,7 @@ wa_host_status wa__wasi_fd_close(wa_instance *in, const wa_value *a, wa_value *r
     uint16_t e;
     wa__wasi_fd *ent = wa__wasi_fd_get(w, (uint32_t)a[0].of.i32, 0, &e);
     if (!ent) return wa__wasi_ret(r, e);
-    wa__wasi_fd_release(ent);
+    wa__wasi_fd_release(w, ent);
     return wa__wasi_ret(r, WA_WASI_ESUCCESS);
 }
 
@@ -258,7 +316,7 @@ wa_host_status wa__wasi_fd_renumber(wa_instance *in, const wa_value *a, wa_value
     wa__wasi_fd *to = wa__wasi_fd_get(w, (uint32_t)a[1].of.i32, 0, &e);
     if (!to) return wa__wasi_ret(r, e);
     if (from != to) {
-        wa__wasi_fd_release(to);
+        wa__wasi_fd_release(w, to);
         *to = *from;
         memset(from, 0, sizeof *from);
     }
@@ -323,9 +381,9 @@ static uint16_t fd_set_flags(wa_wasi *w, uint32_t fd, uint32_t flags) {
     if (ent->kind == WA__WASI_FD_STDIO) return WA_WASI_ENOTSUP; /* the host's own streams */
     int fl = fcntl(ent->host, F_GETFL);
     if (fl < 0) return wa__wasi_errno(errno);
-    fl &= ~(O_APPEND | O_NONBLOCK);
+    fl &= ~O_APPEND;
     if (flags & WA_WASI_FDFLAG_APPEND) fl |= O_APPEND;
-    if (flags & WA_WASI_FDFLAG_NONBLOCK) fl |= O_NONBLOCK;
+    fl |= O_NONBLOCK; /* always on the host; NONBLOCK only tells fd_read whether to wait */
     if (fcntl(ent->host, F_SETFL, fl) != 0) return wa__wasi_errno(errno);
     ent->fdflags = (uint16_t)flags;
     return WA_WASI_ESUCCESS;
@@ -523,16 +581,24 @@ static uint8_t dirent_type(unsigned char t) {
 }
 
 /* Positions ent->dir so that the next entry read has index `cookie`. */
-static uint16_t readdir_seek(wa__wasi_fd *ent, uint64_t cookie) {
+static uint16_t readdir_seek(wa_wasi *w, wa__wasi_fd *ent, uint64_t cookie) {
     if (!ent->dir) {
+        uint16_t e = wa__wasi_fds_charge(w, 1); /* the stream holds a descriptor of its own */
+        if (e != WA_WASI_ESUCCESS) return e;
         int d = openat(ent->host, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (d < 0) return wa__wasi_errno(errno);
+        if (d < 0) {
+            int saved = errno;
+            wa__wasi_fds_uncharge(w, 1);
+            return wa__wasi_errno(saved);
+        }
         ent->dir = fdopendir(d);
         if (!ent->dir) {
             int saved = errno;
             close(d);
+            wa__wasi_fds_uncharge(w, 1);
             return wa__wasi_errno(saved);
         }
+        ent->charged++;
         ent->dir_next = 0;
     }
     if (cookie < ent->dir_next) {
@@ -553,7 +619,7 @@ static uint16_t fd_readdir(wa_wasi *w, wa_instance *in, const wa_value *a) {
     uint32_t len = (uint32_t)a[2].of.i32;
     uint8_t *buf = wa_instance_mem_ptr(in, (uint32_t)a[1].of.i32, len);
     if (!buf && len) return WA_WASI_EFAULT;
-    e = readdir_seek(ent, (uint64_t)a[3].of.i64);
+    e = readdir_seek(w, ent, (uint64_t)a[3].of.i64);
     if (e != WA_WASI_ESUCCESS) return e;
     uint32_t used = 0;
     while (used < len) {

@@ -414,7 +414,9 @@ static int open_flags(uint32_t oflags, uint64_t rights, uint32_t fdflags) {
     const uint64_t rd = WA_WASI_R(WA_WASI_R_FD_READ) | WA_WASI_R(WA_WASI_R_FD_READDIR);
     const uint64_t wr = WA_WASI_R(WA_WASI_R_FD_WRITE) | WA_WASI_R(WA_WASI_R_FD_ALLOCATE) |
                         WA_WASI_R(WA_WASI_R_FD_FILESTAT_SET_SIZE);
-    int fl = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY;
+    /* Always non-blocking on the host: opening a FIFO must not wait for its
+     * other end, and reads that would block wait without a thread (fd_read). */
+    int fl = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK;
     if (oflags & WA_WASI_O_DIRECTORY) fl |= O_RDONLY | O_DIRECTORY;
     else if ((rights & wr) && (rights & rd)) fl |= O_RDWR;
     else if (rights & wr) fl |= O_WRONLY;
@@ -423,7 +425,6 @@ static int open_flags(uint32_t oflags, uint64_t rights, uint32_t fdflags) {
     if (oflags & WA_WASI_O_EXCL) fl |= O_EXCL;
     if (oflags & WA_WASI_O_TRUNC) fl |= O_TRUNC;
     if (fdflags & WA_WASI_FDFLAG_APPEND) fl |= O_APPEND;
-    if (fdflags & WA_WASI_FDFLAG_NONBLOCK) fl |= O_NONBLOCK;
     if (fdflags & WA_WASI_FDFLAG_DSYNC) fl |= O_DSYNC;
     if (fdflags & (WA_WASI_FDFLAG_SYNC | WA_WASI_FDFLAG_RSYNC)) fl |= O_SYNC;
     return fl;
@@ -469,6 +470,7 @@ static uint16_t path_open(wa_wasi *w, wa_instance *in, const wa_value *a) {
     ent.kind = S_ISDIR(sb.st_mode) ? WA__WASI_FD_DIR : WA__WASI_FD_FILE;
     ent.host = h;
     ent.filetype = wa__wasi_filetype(sb.st_mode);
+    ent.fifo = S_ISFIFO(sb.st_mode);
     ent.fdflags = (uint16_t)fdflags;
     ent.rights = base & (ent.kind == WA__WASI_FD_DIR ? wa__wasi_rights_dir : wa__wasi_rights_file);
     ent.inheriting = inh;
@@ -479,7 +481,7 @@ static uint16_t path_open(wa_wasi *w, wa_instance *in, const wa_value *a) {
         return e;
     }
     if (!wa__wasi_put_u32(in, (uint32_t)a[8].of.i32, fd)) {
-        wa__wasi_fd_release(&w->fds[fd]);
+        wa__wasi_fd_release(w, &w->fds[fd]);
         return WA_WASI_EFAULT;
     }
     return WA_WASI_ESUCCESS;

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* WASI preview1 poll_oneoff: clock timeouts and fd readiness. Blocks the
- * calling thread for at most the earliest clock timeout, unless the embedder
- * waits for a clocks-only poll itself (wa_wasi_config.wait). */
+/* WASI preview1 poll_oneoff: clock timeouts and fd readiness. What is ready
+ * now is answered at once; otherwise the call waits (wasi_wait.c) until the
+ * earliest clock deadline or a descriptor's readiness - suspended through the
+ * embedder's wait when it has one - and then looks again. Deadlines saturate:
+ * the largest timeouts mean "never", they do not wrap into the past. */
 #define _GNU_SOURCE
 #include "wasi.h"
 
@@ -23,7 +25,7 @@ typedef struct poll_state {
     struct pollfd *pfd; /* owner: state */
     uint32_t *pfd_sub;  /* owner: state; subscription index of each pollfd */
     uint32_t npfd;
-    uint64_t *clock_ns; /* owner: state; relative timeout per clock subscription */
+    uint64_t *deadline; /* owner: state; wb_now_ns() deadline per clock subscription */
 } poll_state;
 
 static void event_put(poll_state *ps, uint32_t sub, uint16_t error, uint8_t type, uint64_t nbytes,
@@ -40,32 +42,37 @@ static void event_put(poll_state *ps, uint32_t sub, uint16_t error, uint8_t type
     ev[25] = (uint8_t)(flags >> 8);
 }
 
-static uint64_t clock_now(clockid_t id) {
+static uint64_t realtime_now(void) {
     struct timespec ts;
-    clock_gettime(id, &ts);
+    clock_gettime(CLOCK_REALTIME, &ts);
     return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
-/* Sorts one subscription: a clock gets its relative timeout, an fd that is
- * always ready (files, context-kept streams) or invalid gets its event now,
- * any other fd a pollfd. */
-static uint16_t poll_sub(wa_wasi *w, poll_state *ps, uint32_t i, uint64_t *min_ns) {
+/* The monotonic deadline of a clock subscription; relative timeouts count
+ * from t0, when the call first ran (a resumed call keeps it). */
+static uint64_t clock_deadline(uint32_t id, uint64_t t, bool abs, uint64_t t0) {
+    if (!abs) return wa__wasi_sat_add(t0, t);
+    if (id == 1) return t; /* the guest's monotonic clock is wb_now_ns()'s */
+    uint64_t now = realtime_now();
+    return wa__wasi_sat_add(wb_now_ns(), t > now ? t - now : 0);
+}
+
+/* Sorts one subscription: a clock gets its deadline, an fd that is always
+ * ready (files, context-kept streams) or invalid gets its event now, any
+ * other fd a pollfd. */
+static uint16_t poll_sub(wa_wasi *w, poll_state *ps, uint32_t i, uint64_t t0, uint64_t *min) {
     const uint8_t *s = ps->subs + 48 * i;
     uint8_t tag = s[8];
-    ps->clock_ns[i] = UINT64_MAX;
+    ps->deadline[i] = UINT64_MAX;
     if (tag == EV_CLOCK) {
         uint32_t id = wa__wasi_get_u32(s + 16);
-        uint64_t t = wa__wasi_get_u64(s + 24);
         if (id > 1) { /* cputime clocks cannot be waited for */
             event_put(ps, i, WA_WASI_EINVAL, EV_CLOCK, 0, 0);
             return WA_WASI_ESUCCESS;
         }
-        if (wa__wasi_get_u16(s + 40) & SUB_CLOCK_ABSTIME) {
-            uint64_t now = clock_now(id == 0 ? CLOCK_REALTIME : CLOCK_MONOTONIC);
-            t = t > now ? t - now : 0;
-        }
-        ps->clock_ns[i] = t;
-        if (t < *min_ns) *min_ns = t;
+        bool abs = wa__wasi_get_u16(s + 40) & SUB_CLOCK_ABSTIME;
+        ps->deadline[i] = clock_deadline(id, wa__wasi_get_u64(s + 24), abs, t0);
+        if (ps->deadline[i] < *min) *min = ps->deadline[i];
         return WA_WASI_ESUCCESS;
     }
     if (tag != EV_FD_READ && tag != EV_FD_WRITE) return WA_WASI_EINVAL;
@@ -92,17 +99,11 @@ static uint16_t poll_sub(wa_wasi *w, poll_state *ps, uint32_t i, uint64_t *min_n
     return WA_WASI_ESUCCESS;
 }
 
-/* Waits (up to min_ns, or not at all when events are ready) and records
- * the fd and clock events that are due. */
-static uint16_t poll_wait(poll_state *ps, uint64_t min_ns) {
-    uint64_t start = clock_now(CLOCK_MONOTONIC);
-    for (;;) {
-        uint64_t elapsed = clock_now(CLOCK_MONOTONIC) - start;
-        uint64_t wait = ps->nev ? 0 : min_ns == UINT64_MAX ? UINT64_MAX
-                                  : min_ns > elapsed     ? min_ns - elapsed
-                                                         : 0;
-        struct timespec ts = {(time_t)(wait / 1000000000u), (long)(wait % 1000000000u)};
-        int n = ppoll(ps->pfd, ps->npfd, wait == UINT64_MAX ? NULL : &ts, NULL);
+/* Records what is ready now, without waiting: descriptors, due clocks. */
+static uint16_t poll_now(poll_state *ps) {
+    if (ps->npfd) {
+        struct timespec zero = {0, 0};
+        int n = ppoll(ps->pfd, ps->npfd, &zero, NULL);
         if (n < 0 && errno != EINTR) return wa__wasi_errno(errno);
         for (uint32_t k = 0; n > 0 && k < ps->npfd; k++) {
             short re = ps->pfd[k].revents;
@@ -111,31 +112,31 @@ static uint16_t poll_wait(poll_state *ps, uint64_t min_ns) {
             uint16_t err = (re & POLLNVAL) ? WA_WASI_EBADF : (re & POLLERR) ? WA_WASI_EIO : 0;
             event_put(ps, ps->pfd_sub[k], err, type, 0, (re & POLLHUP) ? EV_FD_HANGUP : 0);
         }
-        elapsed = clock_now(CLOCK_MONOTONIC) - start;
-        for (uint32_t i = 0; i < ps->nsubs; i++)
-            if (ps->clock_ns[i] != UINT64_MAX && ps->clock_ns[i] <= elapsed)
-                event_put(ps, i, WA_WASI_ESUCCESS, EV_CLOCK, 0, 0);
-        if (ps->nev) return WA_WASI_ESUCCESS;
     }
-}
-
-/* Clocks only, nothing due yet, and an embedder that can wait without the
- * thread: the earliest clocks' events are written now (they are what the
- * guest will see), and the embedder is asked to resume the call after ns. */
-static bool poll_hand_off(wa_wasi *w, poll_state *ps, wa_instance *in, uint32_t nevents_at,
-                          uint64_t min_ns) {
-    if (!w->wait || ps->npfd || ps->nev || min_ns == 0 || min_ns == UINT64_MAX) return false;
+    uint64_t now = wb_now_ns();
     for (uint32_t i = 0; i < ps->nsubs; i++)
-        if (ps->clock_ns[i] == min_ns) event_put(ps, i, WA_WASI_ESUCCESS, EV_CLOCK, 0, 0);
-    if (!w->wait(in, min_ns, w->wait_ud)) {
-        ps->nev = 0; /* waits here after all; the events are found again */
-        return false;
-    }
-    wa__wasi_put_u32(in, nevents_at, ps->nev);
-    return true;
+        if (ps->deadline[i] != UINT64_MAX && ps->deadline[i] <= now)
+            event_put(ps, i, WA_WASI_ESUCCESS, EV_CLOCK, 0, 0);
+    return WA_WASI_ESUCCESS;
 }
 
-static uint16_t poll_oneoff(wa_wasi *w, wa_instance *in, const wa_value *a, bool *suspended) {
+/* One look at every subscription; *nothing when the call must wait (then
+ * req says for what). */
+static uint16_t poll_once(wa_wasi *w, poll_state *ps, uint64_t t0, wa_wasi_waitfd *wfd,
+                          wa_wasi_wait_req *req, bool *nothing) {
+    ps->nev = ps->npfd = 0;
+    uint64_t min = UINT64_MAX;
+    uint16_t e = WA_WASI_ESUCCESS;
+    for (uint32_t i = 0; i < ps->nsubs && e == WA_WASI_ESUCCESS; i++) e = poll_sub(w, ps, i, t0, &min);
+    if (e == WA_WASI_ESUCCESS) e = poll_now(ps);
+    *nothing = e == WA_WASI_ESUCCESS && ps->nev == 0;
+    for (uint32_t k = 0; k < ps->npfd; k++)
+        wfd[k] = (wa_wasi_waitfd){.fd = ps->pfd[k].fd, .write = ps->pfd[k].events == POLLOUT};
+    *req = (wa_wasi_wait_req){.deadline_ns = min, .fds = wfd, .nfds = ps->npfd};
+    return e;
+}
+
+static uint16_t poll_oneoff(wa_wasi *w, wa_instance *in, const wa_value *a, void *ud, bool *suspended) {
     uint32_t nsubs = (uint32_t)a[2].of.i32;
     if (nsubs == 0 || nsubs > WASI_MAX_SUBS) return WA_WASI_EINVAL;
     const uint8_t *subs = wa_instance_mem_ptr(in, (uint32_t)a[0].of.i32, (uint64_t)nsubs * 48);
@@ -148,23 +149,29 @@ static uint16_t poll_oneoff(wa_wasi *w, wa_instance *in, const wa_value *a, bool
     ps.subs = malloc((size_t)nsubs * 48);
     ps.pfd = calloc(nsubs, sizeof *ps.pfd);
     ps.pfd_sub = calloc(nsubs, sizeof *ps.pfd_sub);
-    ps.clock_ns = calloc(nsubs, sizeof *ps.clock_ns);
+    ps.deadline = calloc(nsubs, sizeof *ps.deadline);
+    wa_wasi_waitfd *wfd = calloc(nsubs, sizeof *wfd);
     uint16_t e = WA_WASI_ENOMEM;
-    if (ps.subs && ps.pfd && ps.pfd_sub && ps.clock_ns) {
+    if (ps.subs && ps.pfd && ps.pfd_sub && ps.deadline && wfd) {
         memcpy(ps.subs, subs, (size_t)nsubs * 48);
-        uint64_t min_ns = UINT64_MAX;
-        e = WA_WASI_ESUCCESS;
-        for (uint32_t i = 0; i < nsubs && e == WA_WASI_ESUCCESS; i++)
-            e = poll_sub(w, &ps, i, &min_ns);
-        if (e == WA_WASI_ESUCCESS)
-            *suspended = poll_hand_off(w, &ps, in, (uint32_t)a[3].of.i32, min_ns);
-        if (e == WA_WASI_ESUCCESS && !*suspended) e = poll_wait(&ps, min_ns);
+        uint64_t t0 = wa__wasi_call_t0(w);
+        for (;;) {
+            bool nothing;
+            wa_wasi_wait_req req;
+            e = poll_once(w, &ps, t0, wfd, &req, &nothing);
+            if (!nothing) break;
+            if (wa__wasi_block(w, in, WA_WASI_poll_oneoff, ud, a, &req)) {
+                *suspended = true;
+                break;
+            }
+        }
         if (e == WA_WASI_ESUCCESS && !*suspended) wa__wasi_put_u32(in, (uint32_t)a[3].of.i32, ps.nev);
     }
     free(ps.subs);
     free(ps.pfd);
     free(ps.pfd_sub);
-    free(ps.clock_ns);
+    free(ps.deadline);
+    free(wfd);
     return e;
 }
 
@@ -173,6 +180,6 @@ wa_host_status wa__wasi_poll_oneoff(wa_instance *in, const wa_value *a, wa_value
     wa_wasi *w = wa__wasi_enter(in, ud, WA_WASI_poll_oneoff, r, &hs);
     if (!w) return hs;
     bool suspended = false;
-    uint16_t e = poll_oneoff(w, in, a, &suspended);
+    uint16_t e = poll_oneoff(w, in, a, ud, &suspended);
     return suspended ? WA_HOST_SUSPEND : wa__wasi_ret(r, e);
 }
