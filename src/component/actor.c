@@ -200,6 +200,12 @@ static void finish_invoke(wc_actor *a) {
     wb_buf_unref(out);
 }
 
+/* How long one health call may run (the health spec's timeout; 1 s). */
+static uint32_t health_timeout_ms(const wc_actor *a) {
+    uint32_t ms = a->comp->opts.health.timeout_ms;
+    return ms ? ms : 1000;
+}
+
 /* HealthStatus payload: i32 LE status, then the reason text. */
 static void reply_health(wc_actor *a, int32_t status) {
     wb_buf *b = wc__error_payload(status, a->reason);
@@ -245,6 +251,18 @@ static wr_turn after_run(wc_actor *a, wa_run_status st) {
         finish_call(a);
         return WR_OK;
     case WA_RUN_OUT_OF_FUEL:
+        if (a->call == WC_CALL_HEALTH && wb_now_ns() >= a->health_deadline) {
+            /* a health check has its own deadline: the call is abandoned,
+             * the answer is Unhealthy, and the component goes on */
+            wa_instance_cancel(a->inst);
+            atomic_fetch_add(&a->comp->fuel_used, fuel_used(a));
+            a->call = WC_CALL_NONE;
+            snprintf(a->reason, sizeof a->reason, "health did not answer within %u ms",
+                     health_timeout_ms(a));
+            reply_health(a, WC_UNHEALTHY);
+            message_clear(a);
+            return WR_OK;
+        }
         if (l->fuel_per_message && fuel_used(a) >= l->fuel_per_message) {
             fail(a, WC_FAIL_FUEL, "message used %llu fuel (limit %llu)",
                  (unsigned long long)fuel_used(a), (unsigned long long)l->fuel_per_message);
@@ -330,6 +348,7 @@ static wr_turn begin_health(wc_actor *a, const wr_msg *msg) {
         return WR_OK;
     }
     a->call = WC_CALL_HEALTH;
+    a->health_deadline = wb_now_ns() + (uint64_t)health_timeout_ms(a) * 1000000ull;
     a->call_fuel0 = wa_instance_fuel_used(a->inst);
     return after_run(a, wa_instance_call(a->inst, a->f_health, NULL, 0, wc__slice_fuel(a)));
 }
@@ -555,6 +574,11 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     wc__wasi_wait_cancel(a);
     if (a->counted) atomic_fetch_sub(&c->host->live_instances, 1);
     a->counted = false;
+    if (c->spawner) { /* a guest-spawned child: its places in the spawn limits */
+        atomic_fetch_sub(&c->spawner->live_children, 1);
+        atomic_fetch_sub(&c->tree_root->tree_live, 1);
+        c->spawner = c->tree_root = NULL;
+    }
     /* Free the name now, before the supervisor hears of the exit: a restart
      * with no delay must be able to register it again. */
     wr_system *sys = wr_ctx_system(ctx);

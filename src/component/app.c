@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "component/host.h"
+#include "component/tree.h"
 
 typedef struct app_inst {
     char *name; /* owner: the app */
@@ -18,6 +19,7 @@ typedef struct app_inst {
 
 typedef struct app_sup {
     const char *name;   /* borrowed from the manifest, or "root" */
+    const wc_supervisor_spec *spec; /* borrowed; NULL for the implicit root */
     size_t parent;      /* index; SIZE_MAX for the root */
     wc_strategy strategy;
     uint32_t intensity, period_ms;
@@ -29,78 +31,134 @@ typedef struct app_sup {
 struct wc_app {
     wc_host *h;
     const wc_manifest *m; /* borrowed: outlives the app */
-    app_sup *sups;        /* owner: the app; [0] is the root */
+    app_sup *sups;        /* owner: the app; [0] is the root; nsups counts only once allocated */
     size_t nsups;
-    app_inst *insts;      /* owner: the app */
+    wc__name_ix *sup_ix;  /* owner: the app; sups' names, sorted */
+    app_inst *insts;      /* owner: the app; ninsts counts only once allocated */
     size_t ninsts;
     uint64_t *msg_due;    /* owner: the app; per manifest message */
     wr_id root;
     pthread_t thread;
     bool thread_started;
-    atomic_bool stop;
+    atomic_bool stop, running; /* running: the tree is up, the driver may act */
     atomic_uint_fast64_t checks, kills, sent;
 };
 
-static size_t sup_index(const wc_app *app, const char *name) {
-    for (size_t i = 0; name && i < app->nsups; i++)
-        if (!strcmp(app->sups[i].name, name)) return i;
-    return 0; /* the root */
+static unsigned decimal_digits(uint32_t v) {
+    unsigned d = 1;
+    for (; v >= 10; v /= 10) d++;
+    return d;
+}
+
+/* The manifest may have been built in code rather than loaded: check what
+ * this file relies on (the loader checks the same, with line numbers). */
+static wb_status check_manifest(const wc_manifest *m, wb_error *err) {
+    for (size_t i = 0; i < m->nsupervisors; i++) {
+        const char *n = m->supervisors[i].name;
+        if (!n || !*n || strlen(n) > WC_NAME_MAX)
+            return wb_error_set(err, WB_INVALID_ARG, "supervisor %zu: a name of 1..%d bytes needed", i,
+                                WC_NAME_MAX);
+        if (m->supervisors[i].intensity > WC_MAX_INTENSITY)
+            return wb_error_set(err, WB_LIMIT, "supervisor \"%s\": intensity must be 0..%u", n,
+                                WC_MAX_INTENSITY);
+    }
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        const wc_component_spec *cs = &m->components[i];
+        if (!cs->name || !*cs->name || !cs->wasm)
+            return wb_error_set(err, WB_INVALID_ARG, "component %zu needs a name and a wasm path", i);
+        if (!cs->instances || cs->instances > WC_MAX_INSTANCES)
+            return wb_error_set(err, WB_LIMIT, "component \"%.*s\": instances must be 1..%u", WC_NAME_MAX,
+                                cs->name, WC_MAX_INSTANCES);
+        size_t len = strlen(cs->name) + (cs->instances > 1 ? 1 + decimal_digits(cs->instances - 1) : 0);
+        if (len > WC_NAME_MAX)
+            return wb_error_set(err, WB_INVALID_ARG, "component \"%.*s...\": instance names over %d bytes",
+                                WC_NAME_MAX, cs->name, WC_NAME_MAX);
+    }
+    return WB_OK;
 }
 
 /* The manifest's supervisors, with the first parentless one (or an implicit
- * "root") at index 0; every other parentless one goes under the root. */
+ * "root") at index 0. Parents are linked by link_sups. */
 static wb_status build_sups(wc_app *app, wb_error *err) {
     const wc_manifest *m = app->m;
     size_t root = SIZE_MAX;
     for (size_t i = 0; i < m->nsupervisors && root == SIZE_MAX; i++)
         if (!m->supervisors[i].parent) root = i;
-    app->nsups = m->nsupervisors + (root == SIZE_MAX ? 1 : 0);
-    app->sups = calloc(app->nsups, sizeof *app->sups);
+    size_t n = m->nsupervisors + (root == SIZE_MAX ? 1 : 0);
+    app->sups = calloc(n, sizeof *app->sups);
     if (!app->sups) return wb_error_set(err, WB_NOMEM, "out of memory");
-    size_t k = 0;
-    if (root == SIZE_MAX) {
-        app->sups[k++] = (app_sup){.name = "root", .parent = SIZE_MAX, .intensity = 10, .period_ms = 10000};
-    } else {
-        const wc_supervisor_spec *s = &m->supervisors[root];
-        app->sups[k++] = (app_sup){.name = s->name, .parent = SIZE_MAX, .strategy = s->strategy,
-                                   .intensity = s->intensity, .period_ms = s->period_ms};
-    }
+    app->nsups = n;
+    size_t k = 1;
+    if (root == SIZE_MAX) app->sups[0] = (app_sup){.name = "root", .intensity = 10, .period_ms = 10000};
     for (size_t i = 0; i < m->nsupervisors; i++) {
-        if (i == root) continue;
         const wc_supervisor_spec *s = &m->supervisors[i];
-        app->sups[k++] = (app_sup){.name = s->name, .strategy = s->strategy,
-                                   .intensity = s->intensity, .period_ms = s->period_ms};
-    }
-    for (size_t i = 1; i < app->nsups; i++) {
-        const char *parent = NULL;
-        for (size_t j = 0; j < m->nsupervisors; j++)
-            if (!strcmp(m->supervisors[j].name, app->sups[i].name)) parent = m->supervisors[j].parent;
-        app->sups[i].parent = sup_index(app, parent);
+        app_sup *sp = &app->sups[i == root ? 0 : k++];
+        *sp = (app_sup){.name = s->name, .spec = s, .strategy = s->strategy,
+                        .intensity = s->intensity, .period_ms = s->period_ms};
     }
     return WB_OK;
+}
+
+/* Each supervisor's parent by name (parentless ones go under the root), and
+ * a check that the result is a tree: a cycle of parents would never be
+ * started, and walking it would never end. */
+static wb_status link_sups(wc_app *app, wb_error *err) {
+    size_t n = app->nsups;
+    app->sup_ix = calloc(n, sizeof *app->sup_ix);
+    size_t *parent = calloc(n, sizeof *parent);
+    uint8_t *mark = calloc(n, 1);
+    wb_status st = app->sup_ix && parent && mark ? WB_OK : wb_error_set(err, WB_NOMEM, "out of memory");
+    for (size_t i = 0; i < n && st == WB_OK; i++) app->sup_ix[i] = (wc__name_ix){app->sups[i].name, i};
+    size_t dup = st == WB_OK ? wc__names_sort(app->sup_ix, n) : SIZE_MAX;
+    if (dup != SIZE_MAX)
+        st = wb_error_set(err, WB_INVALID_ARG, "duplicate supervisor \"%s\"", app->sups[dup].name);
+    for (size_t i = 0; i < n && st == WB_OK; i++) {
+        const char *pname = app->sups[i].spec ? app->sups[i].spec->parent : NULL;
+        parent[i] = i == 0 ? SIZE_MAX : pname ? wc__names_find(app->sup_ix, n, pname) : 0;
+        if (i && parent[i] == SIZE_MAX)
+            st = wb_error_set(err, WB_INVALID_ARG, "supervisor \"%s\": unknown parent \"%.*s\"",
+                              app->sups[i].name, WC_NAME_MAX, pname);
+    }
+    size_t cyc = st == WB_OK ? wc__tree_cycle(parent, n, mark) : SIZE_MAX;
+    if (cyc != SIZE_MAX)
+        st = wb_error_set(err, WB_INVALID_ARG, "supervisor \"%s\": parent chain forms a cycle",
+                          app->sups[cyc].name);
+    for (size_t i = 0; i < n && st == WB_OK; i++) app->sups[i].parent = parent[i];
+    free(parent);
+    free(mark);
+    return st;
 }
 
 static wb_status build_insts(wc_app *app, wb_error *err) {
     const wc_manifest *m = app->m;
-    for (size_t i = 0; i < m->ncomponents; i++) app->ninsts += m->components[i].instances;
-    app->insts = calloc(app->ninsts ? app->ninsts : 1, sizeof *app->insts);
+    size_t total = 0;
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        if (m->components[i].instances > SIZE_MAX / sizeof *app->insts - total)
+            return wb_error_set(err, WB_LIMIT, "too many instances");
+        total += m->components[i].instances;
+    }
+    app->insts = calloc(total ? total : 1, sizeof *app->insts);
     if (!app->insts) return wb_error_set(err, WB_NOMEM, "out of memory");
+    app->ninsts = total;
     size_t k = 0;
     for (size_t i = 0; i < m->ncomponents; i++) {
         const wc_component_spec *cs = &m->components[i];
+        size_t sup = cs->supervisor ? wc__names_find(app->sup_ix, app->nsups, cs->supervisor) : 0;
+        if (sup == SIZE_MAX)
+            return wb_error_set(err, WB_INVALID_ARG, "component \"%s\": unknown supervisor \"%.*s\"",
+                                cs->name, WC_NAME_MAX, cs->supervisor);
         for (uint32_t n = 0; n < cs->instances; n++, k++) {
-            char name[256];
-            if (cs->instances == 1) snprintf(name, sizeof name, "%s", cs->name);
-            else snprintf(name, sizeof name, "%s.%u", cs->name, n);
-            app->insts[k].name = strdup(name);
-            if (!app->insts[k].name) return wb_error_set(err, WB_NOMEM, "out of memory");
-            app->insts[k].spec = cs;
-            app->insts[k].sup = sup_index(app, cs->supervisor);
+            /* Exactly sized: check_manifest bounds it, nothing is cut. */
+            size_t len = strlen(cs->name) + (cs->instances > 1 ? 1 + decimal_digits(n) : 0) + 1;
+            char *name = malloc(len);
+            if (!name) return wb_error_set(err, WB_NOMEM, "out of memory");
+            if (cs->instances == 1) snprintf(name, len, "%s", cs->name);
+            else snprintf(name, len, "%s.%u", cs->name, n);
+            app->insts[k] = (app_inst){.name = name, .spec = cs, .sup = sup};
         }
     }
     return WB_OK;
 }
-
 /* Children of each supervisor: its components in manifest order, then its
  * child supervisors. */
 static wb_status build_kids(wc_app *app, wb_error *err) {
@@ -192,8 +250,8 @@ static void *driver(void *arg) {
     wc_app *app = arg;
     while (!atomic_load(&app->stop)) {
         uint64_t now = wb_now_ns();
-        send_due(app, now);
-        for (size_t i = 0; i < app->ninsts && !atomic_load(&app->stop); i++) {
+        if (atomic_load(&app->running)) send_due(app, now);
+        for (size_t i = 0; i < app->ninsts && atomic_load(&app->running) && !atomic_load(&app->stop); i++) {
             app_inst *in = &app->insts[i];
             if (in->spec->health.interval_ms && now >= in->next_check_ns) check_health(app, in, now);
         }
@@ -202,30 +260,46 @@ static void *driver(void *arg) {
     return NULL;
 }
 
+/* Everything but the running tree: checked, sized and allocated before
+ * anything starts, so a failure leaves nothing behind but definitions. */
+static wb_status app_build(wc_app *app, wb_error *err) {
+    const wc_manifest *m = app->m;
+    wb_status st = check_manifest(m, err);
+    if (st == WB_OK) st = build_sups(app, err);
+    if (st == WB_OK) st = link_sups(app, err);
+    if (st == WB_OK) st = build_insts(app, err);
+    if (st == WB_OK && m->topics) st = wc_host_declare_topics(app->h, m->topics, err);
+    for (size_t i = 0; i < m->ncomponents && st == WB_OK; i++)
+        st = wc_host_define_file(app->h, m->components[i].name, m->components[i].wasm, &m->components[i].caps, err);
+    if (st == WB_OK) st = build_kids(app, err);
+    if (st == WB_OK && !(app->msg_due = calloc(m->nmessages + 1, sizeof *app->msg_due)))
+        st = wb_error_set(err, WB_NOMEM, "out of memory");
+    return st;
+}
+
 wb_status wc_app_start(wc_host *h, const wc_manifest *m, wc_app **out, wb_error *err) {
     *out = NULL;
     wc_app *app = calloc(1, sizeof *app);
     if (!app) return wb_error_set(err, WB_NOMEM, "out of memory");
     app->h = h;
     app->m = m;
-    wb_status st = m->topics ? wc_host_declare_topics(h, m->topics, err) : WB_OK;
-    for (size_t i = 0; i < m->ncomponents && st == WB_OK; i++)
-        st = wc_host_define_file(h, m->components[i].name, m->components[i].wasm, &m->components[i].caps, err);
-    if (st == WB_OK) st = build_sups(app, err);
-    if (st == WB_OK) st = build_insts(app, err);
-    if (st == WB_OK) st = build_kids(app, err);
-    if (st == WB_OK && !(app->msg_due = calloc(m->nmessages + 1, sizeof *app->msg_due)))
-        st = wb_error_set(err, WB_NOMEM, "out of memory");
+    wb_status st = app_build(app, err);
+    if (st == WB_OK) {
+        uint64_t now = wb_now_ns();
+        for (size_t i = 0; i < m->nmessages; i++) app->msg_due[i] = now + (uint64_t)m->messages[i].after_ms * 1000000ull;
+        for (size_t i = 0; i < app->ninsts; i++)
+            app->insts[i].next_check_ns = now + (uint64_t)app->insts[i].spec->health.interval_ms * 1000000ull;
+        /* Before the tree starts: once it runs, the app must not be freed. */
+        if (pthread_create(&app->thread, NULL, driver, app) != 0)
+            st = wb_error_set(err, WB_NOMEM, "cannot start the application's driver thread");
+        else app->thread_started = true;
+    }
     if (st == WB_OK) st = wr_supervisor_start(h->sys, &app->sups[0].rt, &app->root, err);
     if (st != WB_OK) {
         wc_app_free(app);
         return st;
     }
-    uint64_t now = wb_now_ns();
-    for (size_t i = 0; i < m->nmessages; i++) app->msg_due[i] = now + (uint64_t)m->messages[i].after_ms * 1000000ull;
-    for (size_t i = 0; i < app->ninsts; i++)
-        app->insts[i].next_check_ns = now + (uint64_t)app->insts[i].spec->health.interval_ms * 1000000ull;
-    if (pthread_create(&app->thread, NULL, driver, app) == 0) app->thread_started = true;
+    atomic_store(&app->running, true);
     *out = app;
     return WB_OK;
 }
@@ -243,6 +317,7 @@ void wc_app_free(wc_app *app) {
     for (size_t i = 0; i < app->nsups; i++) free(app->sups[i].kids);
     for (size_t i = 0; i < app->ninsts; i++) free(app->insts[i].name);
     free(app->sups);
+    free(app->sup_ix);
     free(app->insts);
     free(app->msg_due);
     free(app);
@@ -250,18 +325,30 @@ void wc_app_free(wc_app *app) {
 
 wr_id wc_app_root(const wc_app *app) { return app->root; }
 
-/* Current id of supervisor s, walking down from the root. */
-static wr_id sup_id(wc_app *app, size_t s) {
-    if (s == 0) return app->root;
-    wr_id parent = sup_id(app, app->sups[s].parent);
-    return parent ? wr_supervisor_child(app->h->sys, parent, app->sups[s].name) : 0;
+/* Current id of supervisor s: its path from the root, walked down one level
+ * at a time. Iterative, and bounded: link_sups made the parents a tree. */
+static wb_status sup_id(wc_app *app, size_t s, wr_id *out) {
+    *out = 0;
+    size_t depth = 0;
+    for (size_t i = s; i != 0 && depth < app->nsups; i = app->sups[i].parent) depth++;
+    size_t *path = malloc((depth ? depth : 1) * sizeof *path);
+    if (!path) return WB_NOMEM;
+    size_t i = s;
+    for (size_t d = depth; d > 0; d--, i = app->sups[i].parent) path[d - 1] = i;
+    wr_id id = app->root;
+    for (size_t d = 0; d < depth && id; d++) id = wr_supervisor_child(app->h->sys, id, app->sups[path[d]].name);
+    free(path);
+    *out = id;
+    return WB_OK;
 }
 
 wb_status wc_app_history(wc_app *app, const char *name, wr_restart_entry *out, size_t max, size_t *n) {
     *n = 0;
     for (size_t i = 0; i < app->ninsts; i++) {
         if (strcmp(app->insts[i].name, name)) continue;
-        wr_id sup = sup_id(app, app->insts[i].sup);
+        wr_id sup = 0;
+        wb_status st = sup_id(app, app->insts[i].sup, &sup);
+        if (st != WB_OK) return st;
         return sup ? wr_supervisor_history(app->h->sys, sup, name, out, max, n) : WB_DEAD;
     }
     return WB_NOT_FOUND;

@@ -80,6 +80,7 @@ typedef struct wc_actor {
     bool wait_failed;      /* the wait could not be set up: the call fails */
     bool counted;          /* this incarnation holds a slot of the node's instances */
     uint64_t call_fuel0;   /* fuel used by the instance when the call began */
+    uint64_t health_deadline; /* a health call is abandoned (Unhealthy) past it */
     /* The message being handled. */
     wr_id msg_from;
     int32_t msg_kind;      /* guest kind (WACTOR_KIND_*) */
@@ -131,7 +132,6 @@ struct wc_host {
     size_t names_cap;
     wc_event *events; /* ring */
     size_t events_cap, events_head, events_len;
-    atomic_uint spawn_seq;
     /* The smallest max_payload of any definition: a payload within it fits
      * every target, so a send from outside need not find its target. */
     atomic_uint payload_floor;

@@ -314,10 +314,11 @@ static wa_host_status imp_msg_topic(wa_instance *inst, const wa_value *args, wa_
     return WA_HOST_OK;
 }
 
-/* A guest-spawned instance is named "<spawner>/<def>#<n>", so the slashes in
- * a name count its generation. A guest whose init spawns its own definition
- * would otherwise fill the host with instances; past this depth (or a name
- * too long to build) the spawn is denied. */
+/* A guest-spawned instance is named "<spawner>/<def>#<n>", n the lowest
+ * number that no live child of this spawner and definition holds (so a
+ * spawner that keeps replacing its children reuses their records instead of
+ * making new ones). The slashes in a name count its generation: past this
+ * depth (or a name too long to build) the spawn is denied. */
 #define SPAWN_DEPTH_MAX_ 16
 
 static unsigned spawn_depth(const char *name) {
@@ -326,27 +327,79 @@ static unsigned spawn_depth(const char *name) {
     return d;
 }
 
+/* Takes one place among the spawner's live children and one in its spawn
+ * tree; false (nothing taken) when either limit is reached. */
+static bool spawn_admit(wc_actor *a, wc_comp **root_out) {
+    wc_comp *sp = a->comp;
+    wc_comp *root = sp->tree_root ? sp->tree_root : sp;
+    const wc_limits *l = &sp->def->caps.limits, *rl = &root->def->caps.limits;
+    if (atomic_fetch_add(&sp->live_children, 1) >= l->spawn_children) {
+        atomic_fetch_sub(&sp->live_children, 1);
+        return false;
+    }
+    if (atomic_fetch_add(&root->tree_live, 1) >= rl->spawn_total) {
+        atomic_fetch_sub(&root->tree_live, 1);
+        atomic_fetch_sub(&sp->live_children, 1);
+        return false;
+    }
+    *root_out = root;
+    return true;
+}
+
+static int64_t spawn_refused(wc_actor *a, const char *def_name) {
+    wc_comp *sp = a->comp;
+    wc_host *h = sp->host;
+    atomic_fetch_add(&h->refused, 1);
+    wc__event(h, WC_EV_LIMIT, sp, wr_ctx_self(a->ctx),
+              "spawn of %s refused: %u live children (limit %u), spawn tree at its limit of %u",
+              def_name, atomic_load(&sp->live_children), sp->def->caps.limits.spawn_children,
+              (sp->tree_root ? sp->tree_root : sp)->def->caps.limits.spawn_total);
+    return WC_LIMIT;
+}
+
+/* Creates the child's record under the first free "<spawner>/<def>#<n>". */
+static wb_status spawn_record(wc_actor *a, wc_def *d, const char *def_name, wc_comp **out, wb_error *err) {
+    char name[NAME_MAX_ + 80];
+    uint32_t max = a->comp->def->caps.limits.spawn_children;
+    for (uint32_t n = 0; n < max; n++) {
+        if (snprintf(name, sizeof name, "%s/%s#%u", a->comp->name, def_name, n) >= (int)sizeof name)
+            return wb_error_set(err, WB_DENIED, "name too long");
+        wb_status st = wc__comp_new(a->comp->host, d, name, NULL, out, err);
+        if (st != WB_EXISTS) return st;
+    }
+    return wb_error_set(err, WB_LIMIT, "no free child name");
+}
+
 static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
     wc_actor *a = actor_of(inst);
     wc_host *h = a->comp->host;
-    char def_name[NAME_MAX_], name[NAME_MAX_ + 80];
+    char def_name[NAME_MAX_];
     wc_def *d = NULL;
+    wc_comp *root = NULL;
     int64_t r;
     if (!guest_str(inst, args[0], args[1], def_name, sizeof def_name)) r = WC_INVALID;
     else if (!a->comp->def->caps.spawn) r = denied(a, "spawn of %s", def_name);
     else if (!(d = wc__def_find(h, def_name))) r = WC_NOT_FOUND;
-    else if (spawn_depth(a->comp->name) >= SPAWN_DEPTH_MAX_ ||
-             snprintf(name, sizeof name, "%s/%s#%u", a->comp->name, def_name,
-                      atomic_fetch_add(&h->spawn_seq, 1) + 1) >= (int)sizeof name)
+    else if (spawn_depth(a->comp->name) >= SPAWN_DEPTH_MAX_)
         r = denied(a, "spawn of %s beyond the spawn depth limit", def_name);
+    else if (!spawn_admit(a, &root)) r = spawn_refused(a, def_name);
     else {
         wc_comp *c = NULL;
         wb_error err;
         wr_id id = 0;
-        wb_status st = wc__comp_new(h, d, name, NULL, &c, &err);
-        if (st == WB_OK) st = wr_ctx_spawn(a->ctx, &c->spec, c, 0, &id, NULL, &err);
+        wb_status st = spawn_record(a, d, def_name, &c, &err);
+        if (st == WB_OK) {
+            c->spawner = a->comp; /* released by the child's terminate (actor.c) */
+            c->tree_root = root;
+            st = wr_ctx_spawn(a->ctx, &c->spec, c, 0, &id, NULL, &err);
+            if (st != WB_OK) c->spawner = c->tree_root = NULL;
+        }
         if (st == WB_OK) wc__comp_claim_id(c, id); /* the spawner may message it at once */
-        r = st == WB_OK ? (int64_t)id : wc_code_from_status(st);
+        if (st != WB_OK) { /* give the places back */
+            atomic_fetch_sub(&a->comp->live_children, 1);
+            atomic_fetch_sub(&root->tree_live, 1);
+        }
+        r = st == WB_OK ? (int64_t)id : st == WB_LIMIT ? WC_LIMIT : wc_code_from_status(st);
     }
     res[0] = wa_i64(r);
     return WA_HOST_OK;

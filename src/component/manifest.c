@@ -1,23 +1,41 @@
 /* SPDX-License-Identifier: MIT */
 /* The application manifest: YAML (libyaml document API) into wc_manifest.
- * Strict: unknown keys and bad values are errors with their line number. */
+ * Strict: unknown keys, duplicate keys, bad values, values over a limit and
+ * dangling references are errors with their line number. Nothing is cut
+ * short: a value too long for its use is refused, never truncated. */
 #include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <yaml.h>
 
+#include "component/tree.h"
 #include "wactor/component.h"
+
+#define MAX_WORKERS 1024 /* the runtime refuses more (wr_system_new) */
+#define SHOWN 64         /* bytes of an arbitrary key or value quoted in a message */
 
 typedef struct ctx {
     yaml_document_t *doc;
     wb_error *err;
+    yaml_node_t *comps, *sups; /* the `components` and `supervisors` lists: lines for finish() */
 } ctx;
 
-static wb_status bad(ctx *c, const yaml_node_t *n, const char *what) {
+static wb_status bad(ctx *c, const yaml_node_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static wb_status bad(ctx *c, const yaml_node_t *n, const char *fmt, ...) {
+    char what[sizeof c->err->msg];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap); /* a message: cut to what err can hold */
+    va_end(ap);
     return wb_error_set(c->err, WB_INVALID_ARG, "manifest line %lu: %s",
-                        (unsigned long)(n ? n->start_mark.line + 1 : 0), what);
+                        (unsigned long)(n ? n->start_mark.line + 1 : 1), what);
 }
 
 static const char *scalar(const yaml_node_t *n) {
@@ -32,10 +50,20 @@ static wb_status get_str(ctx *c, const yaml_node_t *n, char **out) {
     return *out ? WB_OK : wb_error_set(c->err, WB_NOMEM, "out of memory");
 }
 
+/* A string of 1..max bytes (a name, a path): longer is an error, not a cut. */
+static wb_status get_sized(ctx *c, const yaml_node_t *n, size_t max, const char *what, char **out) {
+    const char *s = scalar(n);
+    size_t len = s ? strlen(s) : 0;
+    if (s && (!len || len > max))
+        return bad(c, n, "%s must be 1..%zu bytes (this one has %zu)", what, max, len);
+    return get_str(c, n, out);
+}
+
 static wb_status get_u64(ctx *c, const yaml_node_t *n, uint64_t *out) {
     const char *s = scalar(n);
     char *end = NULL;
-    if (!s || !*s || *s == '-') return bad(c, n, "expected a non-negative integer");
+    /* strtoull would skip blanks and accept a sign ("-1" wraps around). */
+    if (!s || *s < '0' || *s > '9') return bad(c, n, "expected a non-negative integer");
     errno = 0;
     unsigned long long v = strtoull(s, &end, 10);
     if (*end || errno) return bad(c, n, "expected a non-negative integer");
@@ -51,12 +79,16 @@ static wb_status get_u32(ctx *c, const yaml_node_t *n, uint32_t *out) {
     return st;
 }
 
+/* A finite non-negative number (no nan, inf or overflow). */
 static wb_status get_double(ctx *c, const yaml_node_t *n, double *out) {
     const char *s = scalar(n);
     char *end = NULL;
     if (!s || !*s) return bad(c, n, "expected a number");
-    *out = strtod(s, &end);
-    return *end || *out < 0 ? bad(c, n, "expected a non-negative number") : WB_OK;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (*end || errno || !isfinite(v) || v < 0) return bad(c, n, "expected a finite non-negative number");
+    *out = v;
+    return WB_OK;
 }
 
 static wb_status get_bool(ctx *c, const yaml_node_t *n, bool *out) {
@@ -77,9 +109,7 @@ static wb_status get_enum(ctx *c, const yaml_node_t *n, const char *const *names
             return WB_OK;
         }
     }
-    char msg[160];
-    snprintf(msg, sizeof msg, "unknown value \"%s\" (expected %s ...)", s ? s : "?", names[0]);
-    return bad(c, n, msg);
+    return bad(c, n, "unknown value \"%.*s\" (expected %s ...)", SHOWN, s ? s : "?", names[0]);
 }
 
 /* Iterates the pairs of a mapping node through a callback per key. */
@@ -92,6 +122,10 @@ static wb_status each_pair(ctx *c, yaml_node_t *map, pair_fn fn, void *obj) {
         yaml_node_t *v = yaml_document_get_node(c->doc, p->value);
         const char *key = scalar(k);
         if (!key) return bad(c, k, "keys must be strings");
+        /* The keys before were all known ones, so this stays short. */
+        for (yaml_node_pair_t *q = map->data.mapping.pairs.start; q < p; q++)
+            if (!strcmp(scalar(yaml_document_get_node(c->doc, q->key)), key))
+                return bad(c, k, "duplicate key \"%s\"", key);
         wb_status st = fn(c, key, v, obj);
         if (st != WB_OK) return st;
     }
@@ -99,13 +133,55 @@ static wb_status each_pair(ctx *c, yaml_node_t *map, pair_fn fn, void *obj) {
 }
 
 static wb_status unknown_key(ctx *c, yaml_node_t *v, const char *key) {
-    char msg[160];
-    snprintf(msg, sizeof msg, "unknown key \"%s\"", key);
-    return bad(c, v, msg);
+    return bad(c, v, "unknown key \"%.*s\"%s", SHOWN, key, strlen(key) > SHOWN ? "..." : "");
 }
 
-/* A list of strings: a sequence, or one scalar. Patterns are checked. */
-static wb_status get_list(ctx *c, yaml_node_t *n, char ***out, bool patterns) {
+/* The value of key in mapping n; NULL when n is no mapping or lacks it. */
+static yaml_node_t *value_of(ctx *c, yaml_node_t *n, const char *key) {
+    if (!n || n->type != YAML_MAPPING_NODE) return NULL;
+    for (yaml_node_pair_t *p = n->data.mapping.pairs.start; p < n->data.mapping.pairs.top; p++) {
+        const char *k = scalar(yaml_document_get_node(c->doc, p->key));
+        if (k && !strcmp(k, key)) return yaml_document_get_node(c->doc, p->value);
+    }
+    return NULL;
+}
+
+/* Item i of a list (a lone scalar is its own item 0); NULL if none. */
+static yaml_node_t *item_of(ctx *c, yaml_node_t *n, size_t i) {
+    if (n && n->type == YAML_SEQUENCE_NODE)
+        return i < (size_t)(n->data.sequence.items.top - n->data.sequence.items.start)
+                   ? yaml_document_get_node(c->doc, n->data.sequence.items.start[i])
+                   : NULL;
+    return n && n->type == YAML_SCALAR_NODE && i == 0 ? n : NULL;
+}
+
+/* For messages about entry i of a list: its `key` if it has one, else the entry. */
+static yaml_node_t *field_of(ctx *c, yaml_node_t *list, size_t i, const char *key) {
+    yaml_node_t *item = item_of(c, list, i), *v = value_of(c, item, key);
+    return v ? v : item;
+}
+
+/* Checks one entry of a list; err gets the reason. */
+typedef wb_status (*entry_check)(const char *s, wb_error *err);
+
+static wb_status dir_check(const char *s, wb_error *err) {
+    wc_dir d;
+    wb_status st = wc_dir_parse(s, &d, err);
+    wc_dir_close(&d);
+    return st;
+}
+
+static wb_status topic_check(const char *s, wb_error *err) {
+    wb_status st = wc_pattern_check(s, err);
+    if (st == WB_OK && strpbrk(s, "*#"))
+        st = wb_error_set(err, WB_INVALID_ARG, "topic \"%.*s\": declared topics have no wildcards",
+                          SHOWN, s);
+    return st;
+}
+
+/* A list of strings: a sequence, or one scalar; each entry passes check
+ * (NULL: any string). At most max entries in all. */
+static wb_status get_list(ctx *c, yaml_node_t *n, char ***out, entry_check check, size_t max) {
     yaml_node_item_t one = 0, *start = &one, *top = &one + 1;
     if (n && n->type == YAML_SEQUENCE_NODE) {
         start = n->data.sequence.items.start;
@@ -113,14 +189,17 @@ static wb_status get_list(ctx *c, yaml_node_t *n, char ***out, bool patterns) {
     } else if (!scalar(n)) {
         return bad(c, n, "expected a list of strings");
     }
-    for (yaml_node_item_t *it = start; it < top; it++) {
+    size_t len = 0;
+    while (*out && (*out)[len]) len++;
+    if ((size_t)(top - start) > max - len) return bad(c, n, "more than %zu entries", max);
+    for (yaml_node_item_t *it = start; it < top; it++, len++) {
         yaml_node_t *e = it == &one ? n : yaml_document_get_node(c->doc, *it);
         const char *s = scalar(e);
         if (!s) return bad(c, e, "expected a string");
         wb_error perr;
-        if (patterns && wc_pattern_check(s, &perr) != WB_OK) return bad(c, e, perr.msg);
-        size_t len = 0;
-        while (*out && (*out)[len]) len++;
+        wb_status st = check ? check(s, &perr) : WB_OK;
+        if (st == WB_NOMEM) return wb_error_set(c->err, WB_NOMEM, "out of memory");
+        if (st != WB_OK) return bad(c, e, "%s", perr.msg);
         char **l = realloc(*out, (len + 2) * sizeof *l);
         if (!l) return wb_error_set(c->err, WB_NOMEM, "out of memory");
         *out = l;
@@ -157,11 +236,11 @@ static wb_status limits_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
 
 static wb_status caps_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     wc_caps *caps = obj;
-    if (!strcmp(k, "send")) return get_list(c, v, &caps->send, true);
-    if (!strcmp(k, "publish")) return get_list(c, v, &caps->publish, true);
-    if (!strcmp(k, "subscribe")) return get_list(c, v, &caps->subscribe, true);
-    if (!strcmp(k, "wasi")) return get_list(c, v, &caps->wasi, true);
-    if (!strcmp(k, "dirs")) return get_list(c, v, &caps->dirs, false);
+    if (!strcmp(k, "send")) return get_list(c, v, &caps->send, wc_pattern_check, SIZE_MAX);
+    if (!strcmp(k, "publish")) return get_list(c, v, &caps->publish, wc_pattern_check, SIZE_MAX);
+    if (!strcmp(k, "subscribe")) return get_list(c, v, &caps->subscribe, wc_pattern_check, SIZE_MAX);
+    if (!strcmp(k, "wasi")) return get_list(c, v, &caps->wasi, wc_pattern_check, SIZE_MAX);
+    if (!strcmp(k, "dirs")) return get_list(c, v, &caps->dirs, dir_check, WC_MAX_DIRS);
     if (!strcmp(k, "spawn")) return get_bool(c, v, &caps->spawn);
     return unknown_key(c, v, k);
 }
@@ -191,10 +270,15 @@ static wb_status component_pair(ctx *c, const char *k, yaml_node_t *v, void *obj
     wc_component_spec *cs = obj;
     int e = 0;
     wb_status st;
-    if (!strcmp(k, "name")) return get_str(c, v, &cs->name);
-    if (!strcmp(k, "wasm")) return get_str(c, v, &cs->wasm);
+    if (!strcmp(k, "name")) return get_sized(c, v, WC_NAME_MAX, "a component name", &cs->name);
+    if (!strcmp(k, "wasm")) return get_sized(c, v, PATH_MAX - 1, "a wasm path", &cs->wasm);
     if (!strcmp(k, "supervisor")) return get_str(c, v, &cs->supervisor);
-    if (!strcmp(k, "instances")) return get_u32(c, v, &cs->instances);
+    if (!strcmp(k, "instances")) {
+        st = get_u32(c, v, &cs->instances);
+        if (st == WB_OK && (!cs->instances || cs->instances > WC_MAX_INSTANCES))
+            return bad(c, v, "instances must be 1..%u", WC_MAX_INSTANCES);
+        return st;
+    }
     if (!strcmp(k, "shutdown_ms")) return get_u32(c, v, &cs->shutdown_ms);
     if (!strcmp(k, "limits")) return each_pair(c, v, limits_pair, &cs->caps.limits);
     if (!strcmp(k, "capabilities")) return each_pair(c, v, caps_pair, &cs->caps);
@@ -212,9 +296,14 @@ static wb_status supervisor_pair(ctx *c, const char *k, yaml_node_t *v, void *ob
     wc_supervisor_spec *s = obj;
     int e = 0;
     wb_status st;
-    if (!strcmp(k, "name")) return get_str(c, v, &s->name);
+    if (!strcmp(k, "name")) return get_sized(c, v, WC_NAME_MAX, "a supervisor name", &s->name);
     if (!strcmp(k, "parent")) return get_str(c, v, &s->parent);
-    if (!strcmp(k, "intensity")) return get_u32(c, v, &s->intensity);
+    if (!strcmp(k, "intensity")) {
+        st = get_u32(c, v, &s->intensity);
+        if (st == WB_OK && s->intensity > WC_MAX_INTENSITY)
+            return bad(c, v, "intensity must be 0..%u", WC_MAX_INTENSITY);
+        return st;
+    }
     if (!strcmp(k, "period_ms")) return get_u32(c, v, &s->period_ms);
     if (!strcmp(k, "strategy")) {
         st = get_enum(c, v, strategy_names, WB_ARRAY_LEN(strategy_names), &e);
@@ -295,7 +384,7 @@ static wb_status messages(ctx *c, yaml_node_t *seq, wc_manifest *m) {
         wb_status st = each_pair(c, n, message_pair, &ms);
         wc_codec codec = WC_CODEC_RAW;
         if (st == WB_OK && ms.codec && wc_codec_parse(ms.codec, &codec) != WB_OK)
-            st = bad(c, n, "unknown codec");
+            st = bad(c, n, "unknown codec \"%.*s\"", SHOWN, ms.codec);
         if (st == WB_OK && !e->to) st = bad(c, n, "message without \"to\"");
         if (st == WB_OK) {
             const char *body = ms.payload ? ms.payload : "";
@@ -303,7 +392,7 @@ static wb_status messages(ctx *c, yaml_node_t *seq, wc_manifest *m) {
             wb_error perr;
             if (!e->payload) st = wb_error_set(c->err, WB_NOMEM, "out of memory");
             else if (wc_payload_check(e->payload->data, e->payload->len, &perr) != WB_OK)
-                st = bad(c, n, perr.msg);
+                st = bad(c, n, "%s", perr.msg);
         }
         free(ms.codec);
         free(ms.payload);
@@ -315,90 +404,190 @@ static wb_status messages(ctx *c, yaml_node_t *seq, wc_manifest *m) {
 static wb_status top_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     wc_manifest *m = obj;
     if (!strcmp(k, "name")) return get_str(c, v, &m->name);
-    if (!strcmp(k, "workers")) return get_u32(c, v, &m->workers);
+    if (!strcmp(k, "workers")) {
+        wb_status st = get_u32(c, v, &m->workers);
+        return st == WB_OK && m->workers > MAX_WORKERS ? bad(c, v, "workers must be 0..%d", MAX_WORKERS)
+                                                       : st;
+    }
     if (!strcmp(k, "duration")) return get_u32(c, v, &m->duration_s);
-    if (!strcmp(k, "topics")) return get_list(c, v, &m->topics, true);
+    if (!strcmp(k, "topics")) return get_list(c, v, &m->topics, topic_check, SIZE_MAX);
     if (!strcmp(k, "messages")) return messages(c, v, m);
-    if (!strcmp(k, "components"))
+    if (!strcmp(k, "components")) {
+        c->comps = v; /* each entry i becomes components[i] (keys are unique) */
         return each_item(c, v, (void **)&m->components, &m->ncomponents, sizeof(wc_component_spec),
                          component_init_cb, component_pair);
-    if (!strcmp(k, "supervisors"))
+    }
+    if (!strcmp(k, "supervisors")) {
+        c->sups = v;
         return each_item(c, v, (void **)&m->supervisors, &m->nsupervisors,
                          sizeof(wc_supervisor_spec), supervisor_init_cb, supervisor_pair);
+    }
     return unknown_key(c, v, k);
 }
 
-static const wc_supervisor_spec *find_sup(const wc_manifest *m, const char *name) {
-    for (size_t i = 0; i < m->nsupervisors; i++)
-        if (!strcmp(m->supervisors[i].name, name)) return &m->supervisors[i];
-    return NULL;
-}
-
+/* ---- checks across entries, after parsing (the document gives the lines) ---- */
 static bool matches_a_topic(const wc_manifest *m, const char *pattern) {
     for (size_t i = 0; m->topics[i]; i++)
         if (wc_pattern_match(pattern, m->topics[i])) return true;
     return false;
 }
 
-/* Declared topics are plain topics, and every publish/subscribe grant of a
- * component names at least one of them (a grant that matches none is a typo
- * or a dangling reference). */
-static wb_status finish_topics(const wc_manifest *m, wb_error *err) {
+/* Every publish/subscribe grant of a component names at least one declared
+ * topic (a grant that matches none is a typo or a dangling reference). The
+ * topics themselves were checked for wildcards as they were read. */
+static wb_status finish_topics(ctx *c, const wc_manifest *m) {
+    static const char *const keys[2] = {"publish", "subscribe"};
     if (!m->topics) return WB_OK;
-    for (size_t i = 0; m->topics[i]; i++)
-        if (strpbrk(m->topics[i], "*#"))
-            return wb_error_set(err, WB_INVALID_ARG, "topic \"%s\": declared topics have no wildcards",
-                                m->topics[i]);
     for (size_t i = 0; i < m->ncomponents; i++) {
-        const wc_caps *c = &m->components[i].caps;
-        char **lists[2] = {c->publish, c->subscribe};
+        const wc_caps *caps = &m->components[i].caps;
+        char **lists[2] = {caps->publish, caps->subscribe};
         for (int k = 0; k < 2; k++)
-            for (size_t j = 0; lists[k] && lists[k][j]; j++)
-                if (!matches_a_topic(m, lists[k][j]))
-                    return wb_error_set(err, WB_INVALID_ARG,
-                                        "component \"%s\": %s \"%s\" matches no declared topic",
-                                        m->components[i].name, k ? "subscribe" : "publish", lists[k][j]);
+            for (size_t j = 0; lists[k] && lists[k][j]; j++) {
+                if (matches_a_topic(m, lists[k][j])) continue;
+                yaml_node_t *list = value_of(c, field_of(c, c->comps, i, "capabilities"), keys[k]);
+                yaml_node_t *at = item_of(c, list, j);
+                return bad(c, at ? at : list ? list : item_of(c, c->comps, i),
+                           "component \"%s\": %s \"%.*s\" matches no declared topic",
+                           m->components[i].name, keys[k], SHOWN, lists[k][j]);
+            }
     }
     return WB_OK;
 }
 
-/* Required fields, unique names, references that resolve, wasm paths. */
-static wb_status finish(wc_manifest *m, const char *base_dir, wb_error *err) {
-    for (size_t i = 0; i < m->nsupervisors; i++) {
-        wc_supervisor_spec *s = &m->supervisors[i];
-        if (!s->name) return wb_error_set(err, WB_INVALID_ARG, "supervisor %zu has no name", i);
-        if (find_sup(m, s->name) != s)
-            return wb_error_set(err, WB_INVALID_ARG, "duplicate supervisor \"%s\"", s->name);
-        if (s->parent && !find_sup(m, s->parent))
-            return wb_error_set(err, WB_INVALID_ARG, "supervisor \"%s\": unknown parent \"%s\"",
-                                s->name, s->parent);
+/* "a -> b -> a": the cycle through supervisor i (at most three hops shown). */
+static void cycle_text(const wc_manifest *m, const size_t *parent, size_t i, char *out, size_t cap) {
+    size_t len = 0, j = i;
+    for (int hops = 0; hops < 3; hops++) {
+        int w = snprintf(out + len, cap - len, "%s -> ", m->supervisors[j].name);
+        if (w < 0 || (size_t)w >= cap - len) return; /* cap holds three names: not reached */
+        len += (size_t)w;
+        j = parent[j];
+        if (j == i) break;
     }
-    for (size_t i = 0; i < m->ncomponents; i++) {
-        wc_component_spec *cs = &m->components[i];
-        if (!cs->name || !cs->wasm)
-            return wb_error_set(err, WB_INVALID_ARG, "component %zu needs \"name\" and \"wasm\"", i);
-        if (wc_manifest_component(m, cs->name) != cs)
-            return wb_error_set(err, WB_INVALID_ARG, "duplicate component \"%s\"", cs->name);
-        if (cs->supervisor && !find_sup(m, cs->supervisor))
-            return wb_error_set(err, WB_INVALID_ARG, "component \"%s\": unknown supervisor \"%s\"",
-                                cs->name, cs->supervisor);
-        if (!cs->instances)
-            return wb_error_set(err, WB_INVALID_ARG, "component \"%s\": instances must be >= 1",
-                                cs->name);
-        wc_limits_resolve(&cs->caps.limits);
-        if (cs->wasm[0] != '/' && base_dir && *base_dir) {
-            size_t n = strlen(base_dir) + strlen(cs->wasm) + 2;
-            char *p = malloc(n);
-            if (!p) return wb_error_set(err, WB_NOMEM, "out of memory");
-            snprintf(p, n, "%s/%s", base_dir, cs->wasm);
-            free(cs->wasm);
-            cs->wasm = p;
-        }
+    snprintf(out + len, cap - len, "%s", j == i ? m->supervisors[i].name : "...");
+}
+
+/* Supervisors: named, unique, with parents that exist and form a tree (a
+ * cycle would leave its members unreachable from the root). ix receives
+ * their names, sorted, for the components' references. */
+static wb_status finish_sups(ctx *c, const wc_manifest *m, wc__name_ix *ix) {
+    size_t n = m->nsupervisors;
+    for (size_t i = 0; i < n; i++) {
+        if (!m->supervisors[i].name) return bad(c, item_of(c, c->sups, i), "supervisor without a name");
+        ix[i] = (wc__name_ix){m->supervisors[i].name, i};
     }
-    wb_status st = finish_topics(m, err);
-    if (st != WB_OK) return st;
-    if (base_dir && !(m->base_dir = strdup(base_dir))) return wb_error_set(err, WB_NOMEM, "out of memory");
+    size_t dup = wc__names_sort(ix, n);
+    if (dup != SIZE_MAX)
+        return bad(c, field_of(c, c->sups, dup, "name"), "duplicate supervisor \"%s\"",
+                   m->supervisors[dup].name);
+    size_t *parent = calloc(n ? n : 1, sizeof *parent);
+    uint8_t *mark = calloc(n ? n : 1, 1);
+    wb_status st = parent && mark ? WB_OK : wb_error_set(c->err, WB_NOMEM, "out of memory");
+    for (size_t i = 0; i < n && st == WB_OK; i++) {
+        const wc_supervisor_spec *s = &m->supervisors[i];
+        parent[i] = s->parent ? wc__names_find(ix, n, s->parent) : SIZE_MAX;
+        if (s->parent && parent[i] == SIZE_MAX)
+            st = bad(c, field_of(c, c->sups, i, "parent"), "supervisor \"%s\": unknown parent \"%.*s\"",
+                     s->name, SHOWN, s->parent);
+    }
+    size_t cyc = st == WB_OK ? wc__tree_cycle(parent, n, mark) : SIZE_MAX;
+    if (cyc != SIZE_MAX) {
+        char path[3 * (WC_NAME_MAX + 4) + 8];
+        cycle_text(m, parent, cyc, path, sizeof path);
+        st = bad(c, field_of(c, c->sups, cyc, "parent"),
+                 "supervisor \"%s\": parent chain forms a cycle (%s)", m->supervisors[cyc].name, path);
+    }
+    free(parent);
+    free(mark);
+    return st;
+}
+
+static unsigned decimal_digits(uint32_t v) {
+    unsigned d = 1;
+    for (; v >= 10; v /= 10) d++;
+    return d;
+}
+
+/* Component i alone: required keys, instance names within WC_NAME_MAX, a
+ * supervisor that exists, and its wasm path resolved under PATH_MAX. */
+static wb_status check_component(ctx *c, wc_component_spec *cs, size_t i, const wc__name_ix *sups,
+                                 size_t nsups, const char *base_dir) {
+    if (!cs->name || !cs->wasm)
+        return bad(c, item_of(c, c->comps, i), "component %zu needs \"name\" and \"wasm\"", i);
+    if (strlen(cs->name) + (cs->instances > 1 ? 1 + decimal_digits(cs->instances - 1) : 0) > WC_NAME_MAX)
+        return bad(c, field_of(c, c->comps, i, "name"),
+                   "component \"%s\": instance names (up to \"%s.%u\") must be at most %d bytes",
+                   cs->name, cs->name, cs->instances - 1, WC_NAME_MAX);
+    if (cs->supervisor && wc__names_find(sups, nsups, cs->supervisor) == SIZE_MAX)
+        return bad(c, field_of(c, c->comps, i, "supervisor"),
+                   "component \"%s\": unknown supervisor \"%.*s\"", cs->name, SHOWN, cs->supervisor);
+    wc_limits_resolve(&cs->caps.limits);
+    if (cs->wasm[0] == '/' || !base_dir || !*base_dir) return WB_OK;
+    size_t blen = strlen(base_dir), n = blen + strlen(cs->wasm) + 2;
+    if (n > PATH_MAX)
+        return bad(c, field_of(c, c->comps, i, "wasm"),
+                   "component \"%s\": the wasm path in the manifest's directory has PATH_MAX bytes or more",
+                   cs->name);
+    char *p = malloc(n);
+    if (!p) return wb_error_set(c->err, WB_NOMEM, "out of memory");
+    snprintf(p, n, "%s%s%s", base_dir, base_dir[blen - 1] == '/' ? "" : "/", cs->wasm);
+    free(cs->wasm);
+    cs->wasm = p;
     return WB_OK;
+}
+
+/* A component named like another's instance ("worker.1" beside a "worker"
+ * with two or more instances) would take that instance's name. */
+static wb_status instance_clash(ctx *c, const wc_manifest *m, const wc__name_ix *ix) {
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        const char *name = m->components[i].name, *dot = strrchr(name, '.');
+        if (!dot || dot - name > WC_NAME_MAX) continue;
+        const char *d = dot + 1;
+        size_t nd = strspn(d, "0123456789");
+        if (!nd || d[nd] || nd > 9 || (d[0] == '0' && nd > 1)) continue; /* not an instance suffix */
+        char prefix[WC_NAME_MAX + 1];
+        memcpy(prefix, name, (size_t)(dot - name));
+        prefix[dot - name] = 0;
+        size_t j = wc__names_find(ix, m->ncomponents, prefix);
+        unsigned long k = strtoul(d, NULL, 10);
+        if (j != SIZE_MAX && m->components[j].instances > 1 && k < m->components[j].instances)
+            return bad(c, field_of(c, c->comps, i, "name"),
+                       "component \"%s\": the name of instance %lu of component \"%s\"", name, k, prefix);
+    }
+    return WB_OK;
+}
+
+static wb_status finish_components(ctx *c, wc_manifest *m, const wc__name_ix *sups,
+                                   const char *base_dir) {
+    size_t n = m->ncomponents;
+    wc__name_ix *ix = calloc(n ? n : 1, sizeof *ix);
+    if (!ix) return wb_error_set(c->err, WB_NOMEM, "out of memory");
+    wb_status st = WB_OK;
+    for (size_t i = 0; i < n && st == WB_OK; i++) {
+        st = check_component(c, &m->components[i], i, sups, m->nsupervisors, base_dir);
+        ix[i] = (wc__name_ix){m->components[i].name, i};
+    }
+    size_t dup = st == WB_OK ? wc__names_sort(ix, n) : SIZE_MAX;
+    if (dup != SIZE_MAX)
+        st = bad(c, field_of(c, c->comps, dup, "name"), "duplicate component \"%s\"",
+                 m->components[dup].name);
+    if (st == WB_OK) st = instance_clash(c, m, ix);
+    free(ix);
+    return st;
+}
+
+/* Required fields, unique names, references that resolve, a supervision
+ * tree without cycles, wasm paths. */
+static wb_status finish(ctx *c, wc_manifest *m, const char *base_dir) {
+    wc__name_ix *sups = calloc(m->nsupervisors ? m->nsupervisors : 1, sizeof *sups);
+    if (!sups) return wb_error_set(c->err, WB_NOMEM, "out of memory");
+    wb_status st = finish_sups(c, m, sups);
+    if (st == WB_OK) st = finish_components(c, m, sups, base_dir);
+    free(sups);
+    if (st == WB_OK) st = finish_topics(c, m);
+    if (st == WB_OK && base_dir && !(m->base_dir = strdup(base_dir)))
+        st = wb_error_set(c->err, WB_NOMEM, "out of memory");
+    return st;
 }
 
 wb_status wc_manifest_parse(const char *text, size_t len, const char *base_dir, wc_manifest **out,
@@ -422,10 +611,11 @@ wb_status wc_manifest_parse(const char *text, size_t len, const char *base_dir, 
         free(m);
         return st;
     }
-    ctx c = {&doc, err};
+    ctx c = {.doc = &doc, .err = err};
     yaml_node_t *root = yaml_document_get_root_node(&doc);
-    st = root ? each_pair(&c, root, top_pair, m) : wb_error_set(err, WB_INVALID_ARG, "empty manifest");
-    if (st == WB_OK) st = finish(m, base_dir, err);
+    st = root ? each_pair(&c, root, top_pair, m)
+              : wb_error_set(err, WB_INVALID_ARG, "manifest line 1: empty manifest");
+    if (st == WB_OK) st = finish(&c, m, base_dir);
     yaml_document_delete(&doc);
     yaml_parser_delete(&parser);
     if (st != WB_OK) {
@@ -458,13 +648,12 @@ wb_status wc_manifest_load(const char *path, wc_manifest **out, wb_error *err) {
         free(text);
         return wb_error_set(err, WB_IO, "cannot read %s", path);
     }
-    /* wasm paths are relative to the manifest's directory. */
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (slash) *slash = 0;
-    else snprintf(dir, sizeof dir, ".");
-    wb_status st = wc_manifest_parse(text, len, dir, out, err);
+    /* wasm paths are relative to the manifest's directory ("/" for "/app.yaml"). */
+    const char *slash = strrchr(path, '/');
+    char *dir = slash ? strndup(path, slash == path ? 1 : (size_t)(slash - path)) : strdup(".");
+    wb_status st = dir ? wc_manifest_parse(text, len, dir, out, err)
+                       : wb_error_set(err, WB_NOMEM, "out of memory");
+    free(dir);
     free(text);
     return st;
 }

@@ -217,6 +217,57 @@ static void delayed_initial_message(void **state) {
     if (at - started_at < 300 * MS) fail_msg("arrived %llu ms after start", (unsigned long long)((at - started_at) / MS));
 }
 
+/* A manifest built in code gets the loader's structural checks too: a
+ * parent cycle (its walk overflowed the stack), a self-parent, an unknown
+ * parent, a huge instance count (its failed allocation was dereferenced)
+ * and an over-long name are errors, and nothing gets defined. */
+static void code_built_manifest_checked(void **state) {
+    (void)state;
+    char wasm[512];
+    guest_path(wasm, sizeof wasm, "counter");
+    wc_supervisor_spec sups[2] = {{.name = "ca", .parent = "cb", .intensity = 5, .period_ms = 1000},
+                                  {.name = "cb", .parent = "ca", .intensity = 5, .period_ms = 1000}};
+    wc_component_spec comp = {.name = "coded", .wasm = wasm, .supervisor = "ca", .instances = 1};
+    wc_caps_init(&comp.caps);
+    wc_manifest m = {.components = &comp, .ncomponents = 1, .supervisors = sups, .nsupervisors = 2};
+    /* Each case is the one before with one change, made in the loop. */
+    struct {
+        wb_status st;
+        const char *msg;
+    } cases[] = {
+        {WB_INVALID_ARG, "supervisor \"ca\": parent chain forms a cycle"},
+        {WB_INVALID_ARG, "supervisor \"ca\": parent chain forms a cycle"}, /* ca -> ca */
+        {WB_INVALID_ARG, "supervisor \"ca\": unknown parent \"nobody\""},
+        {WB_LIMIT, "instances must be 1..100000"},
+        {WB_INVALID_ARG, "instance names over 47 bytes"},
+        {WB_INVALID_ARG, "component \"coded\": unknown supervisor \"nobody\""},
+        {WB_LIMIT, "supervisor \"ca\": intensity must be 0..100000"},
+    };
+    char long_name[64];
+    memset(long_name, 'x', 48);
+    long_name[48] = 0;
+    for (size_t i = 0; i < WB_ARRAY_LEN(cases); i++) {
+        if (i == 1) m.nsupervisors = 1, sups[0].parent = "ca";
+        if (i == 2) sups[0].parent = "nobody";
+        if (i == 3) sups[0].parent = NULL, comp.instances = UINT32_MAX;
+        if (i == 4) comp.instances = 1, comp.name = long_name;
+        if (i == 5) comp.name = "coded", comp.supervisor = "nobody";
+        if (i == 6) comp.supervisor = "ca", sups[0].intensity = UINT32_MAX;
+        wc_app *app = (wc_app *)1;
+        wb_error err;
+        wb_error_clear(&err);
+        wb_status st = wc_app_start(T.host, &m, &app, &err);
+        if (st != cases[i].st || !strstr(err.msg, cases[i].msg))
+            fail_msg("case %zu: %s \"%s\", expected %s \"%s\"", i, wb_status_name(st), err.msg,
+                     wb_status_name(cases[i].st), cases[i].msg);
+        assert_null(app);
+    }
+    wr_id id = 0;
+    wb_error err;
+    assert_int_equal(wc_spawn(T.host, "coded", "coded-1", &id, &err), WB_NOT_FOUND); /* not defined */
+    wc_caps_close(&comp.caps);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(tree_and_messages),
@@ -226,6 +277,7 @@ int main(void) {
         cmocka_unit_test(no_answer_counts),
         cmocka_unit_test(declared_topics),
         cmocka_unit_test(delayed_initial_message),
+        cmocka_unit_test(code_built_manifest_checked),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

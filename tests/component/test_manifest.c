@@ -4,6 +4,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <stdlib.h>
@@ -125,24 +126,57 @@ static void parses_everything(void **state) {
     wc_manifest_free(m);
 }
 
-/* Parses src, expects failure with `needle` in the message. */
+/* Parses src, expects failure with `needle` in the message, which names
+ * the line like every manifest error. */
 static void expect_error(const char *src, const char *needle) {
     wc_manifest *m = (wc_manifest *)1;
     wb_error err;
     wb_error_clear(&err);
     wb_status st = wc_manifest_parse(src, strlen(src), NULL, &m, &err);
-    if (st == WB_OK || !strstr(err.msg, needle))
-        fail_msg("for %s: status %s, message \"%s\", expected \"%s\"", src, wb_status_name(st),
-                 err.msg, needle);
+    if (st == WB_OK || !strstr(err.msg, needle) || strncmp(err.msg, "manifest line ", 14))
+        fail_msg("for %s: status %s, message \"%s\", expected \"manifest line N: ...%s\"", src,
+                 wb_status_name(st), err.msg, needle);
     assert_null(m);
+}
+
+static void expect_ok(const char *src) {
+    wc_manifest *m = NULL;
+    wb_error err;
+    if (wc_manifest_parse(src, strlen(src), NULL, &m, &err) != WB_OK) fail_msg("for %s: %s", src, err.msg);
+    wc_manifest_free(m);
+}
+
+/* A string of n copies of c (owner: caller, free()). */
+static char *repeat(char c, size_t n) {
+    char *s = malloc(n + 1);
+    assert_non_null(s);
+    memset(s, c, n);
+    s[n] = 0;
+    return s;
+}
+
+/* printf into a new string (owner: caller, free()). */
+static char *format(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static char *format(const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    assert_true(n >= 0);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    va_start(ap, fmt);
+    vsnprintf(s, (size_t)n + 1, fmt, ap);
+    va_end(ap);
+    return s;
 }
 
 static void errors(void **state) {
     (void)state;
     expect_error("name: x\ncolour: red\n", "line 2: unknown key \"colour\"");
-    expect_error("components:\n  - name: a\n", "needs \"name\" and \"wasm\"");
+    expect_error("components:\n  - name: a\n", "line 2: component 0 needs \"name\" and \"wasm\"");
     expect_error("components:\n  - {name: a, wasm: a.wasm}\n  - {name: a, wasm: b.wasm}\n",
-                 "duplicate component");
+                 "line 3: duplicate component \"a\"");
     expect_error("components:\n  - {name: a, wasm: a.wasm, restart: sometimes}\n",
                  "unknown value \"sometimes\"");
     expect_error("components:\n  - {name: a, wasm: a.wasm, instances: -1}\n", "non-negative");
@@ -150,22 +184,143 @@ static void errors(void **state) {
     expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities: {send: [\"a.#.b\"]}\n",
                  "line 4");
     expect_error("components:\n  - {name: a, wasm: a.wasm, supervisor: nope}\n",
-                 "unknown supervisor");
-    expect_error("supervisors:\n  - {name: s, parent: t}\n", "unknown parent");
+                 "line 2: component \"a\": unknown supervisor \"nope\"");
+    expect_error("supervisors:\n  - {name: s, parent: t}\n", "line 2: supervisor \"s\": unknown parent");
+    expect_error("supervisors:\n  - {name: s}\n  - name: s\n", "line 3: duplicate supervisor \"s\"");
     expect_error("messages:\n  - {to: a, codec: json, payload: '{bad'}\n", "does not parse");
     expect_error("messages:\n  - {to: a, codec: xml}\n", "unknown codec");
     expect_error("workers: [1\n", "line");
-    expect_error("", "empty manifest");
+    expect_error("", "line 1: empty manifest");
     expect_error("- a\n- b\n", "expected a mapping");
     expect_error("components:\n  - {name: a, wasm: a.wasm, backoff: {jitter: 2}}\n", "jitter");
     /* Declared topics: plain topics, and every publish/subscribe grant names one. */
-    expect_error("topics: [\"a.*\"]\n", "declared topics have no wildcards");
+    expect_error("topics:\n  - jobs\n  - \"a.*\"\n", "line 3: topic \"a.*\": declared topics have no wildcards");
     expect_error("topics: [jobs]\ncomponents:\n  - name: a\n    wasm: a.wasm\n"
                  "    capabilities: {publish: [metrics.cpu]}\n",
-                 "component \"a\": publish \"metrics.cpu\" matches no declared topic");
+                 "line 5: component \"a\": publish \"metrics.cpu\" matches no declared topic");
     expect_error("topics: [jobs, metrics.cpu]\ncomponents:\n  - name: a\n    wasm: a.wasm\n"
-                 "    capabilities: {publish: [\"metrics.#\"], subscribe: [\"job.*\"]}\n",
-                 "subscribe \"job.*\" matches no declared topic");
+                 "    capabilities:\n      publish: [\"metrics.#\"]\n      subscribe:\n"
+                 "        - jobs\n        - \"job.*\"\n",
+                 "line 9: component \"a\": subscribe \"job.*\" matches no declared topic");
+    /* Keys are unique: a second `components` would mix two lists. */
+    expect_error("components: []\nname: x\ncomponents: []\n", "line 3: duplicate key \"components\"");
+    expect_error("components:\n  - {name: a, wasm: a.wasm, name: b}\n", "line 2: duplicate key \"name\"");
+}
+
+/* A parent chain that loops would leave its supervisors unreachable from
+ * the root (and overflowed the stack of the app's walk). */
+static void parent_cycles(void **state) {
+    (void)state;
+    expect_error("supervisors:\n  - {name: top}\n  - name: a\n    parent: a\n",
+                 "line 4: supervisor \"a\": parent chain forms a cycle (a -> a)");
+    expect_error("supervisors:\n  - {name: a, parent: b}\n  - {name: b, parent: a}\n"
+                 "components:\n  - {name: c, wasm: c.wasm, supervisor: a}\n",
+                 "line 2: supervisor \"a\": parent chain forms a cycle (a -> b -> a)");
+    expect_error("supervisors:\n  - {name: top}\n  - {name: x, parent: top}\n"
+                 "  - {name: a, parent: c}\n  - {name: b, parent: a}\n  - {name: c, parent: b}\n",
+                 "parent chain forms a cycle (a -> c -> b -> a)");
+    expect_error("supervisors:\n  - {name: a, parent: b}\n  - {name: b, parent: c}\n"
+                 "  - {name: c, parent: d}\n  - {name: d, parent: e}\n  - {name: e, parent: a}\n",
+                 "(a -> b -> c -> ...)");
+    /* A deep chain is no cycle, and is checked without recursion. */
+    size_t n = 20000;
+    char *text = malloc(n * 48 + 64);
+    assert_non_null(text);
+    size_t len = (size_t)sprintf(text, "supervisors:\n  - {name: s0}\n");
+    for (size_t i = 1; i < n; i++) len += (size_t)sprintf(text + len, "  - {name: s%zu, parent: s%zu}\n", i, i - 1);
+    expect_ok(text);
+    free(text);
+}
+
+/* Counts, names and paths have documented limits (docs/ABI.md); a value
+ * over one is refused at load, with its line. */
+static void limits(void **state) {
+    (void)state;
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    instances: 4294967295\n",
+                 "line 4: instances must be 1..100000");
+    expect_error("components:\n  - {name: a, wasm: a.wasm, instances: 100001}\n", "line 2: instances must be 1..100000");
+    expect_ok("components:\n  - {name: a, wasm: a.wasm, instances: 100000}\n");
+    expect_error("workers: 5000\n", "line 1: workers must be 0..1024");
+    expect_error("supervisors:\n  - name: s\n    intensity: 4294967295\n", "line 3: intensity must be 0..100000");
+    /* Numbers: no sign hidden behind a blank, no nan or infinity. */
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    limits: {fuel_total: \" -1\"}\n",
+                 "line 4: expected a non-negative integer");
+    expect_error("components:\n  - {name: a, wasm: a.wasm, backoff: {multiplier: .nan}}\n", "line 2: expected a finite");
+    expect_error("components:\n  - {name: a, wasm: a.wasm, backoff: {multiplier: 1e999}}\n", "line 2: expected a finite");
+    /* Names: at most WC_NAME_MAX bytes, the instance suffix included. */
+    char *n47 = repeat('n', WC_NAME_MAX), *n48 = repeat('n', WC_NAME_MAX + 1), *n45 = repeat('n', WC_NAME_MAX - 2);
+    char *t = format("components:\n  - {name: %s, wasm: a.wasm}\n", n47);
+    expect_ok(t);
+    free(t);
+    t = format("components:\n  - {name: %s, wasm: a.wasm}\n", n48);
+    expect_error(t, "line 2: a component name must be 1..47 bytes (this one has 48)");
+    free(t);
+    t = format("components:\n  - {name: %s, wasm: a.wasm, instances: 10}\n", n45); /* n45.9: 47 */
+    expect_ok(t);
+    free(t);
+    t = format("components:\n  - {name: %s, wasm: a.wasm, instances: 11}\n", n45); /* n45.10: 48 */
+    expect_error(t, "must be at most 47 bytes");
+    free(t);
+    t = format("supervisors:\n  - name: %s\n", n48);
+    expect_error(t, "line 2: a supervisor name must be 1..47 bytes");
+    free(t);
+    expect_error("components:\n  - {name: \"\", wasm: a.wasm}\n", "line 2: a component name must be 1..47");
+    free(n47);
+    free(n48);
+    free(n45);
+    /* An instance's name is nobody else's. */
+    expect_error("components:\n  - {name: w, wasm: a.wasm, instances: 2}\n  - {name: w.1, wasm: a.wasm}\n",
+                 "line 3: component \"w.1\": the name of instance 1 of component \"w\"");
+    expect_ok("components:\n  - {name: w, wasm: a.wasm, instances: 2}\n  - {name: w.2, wasm: a.wasm}\n"
+              "  - {name: w.01, wasm: a.wasm}\n  - {name: v.0, wasm: a.wasm}\n");
+    /* wasm: a path under PATH_MAX, also once joined to the manifest's directory. */
+    char *long_path = repeat('p', 4096);
+    t = format("components:\n  - name: a\n    wasm: %s\n", long_path);
+    expect_error(t, "line 3: a wasm path must be 1..4095 bytes");
+    free(t);
+    t = format("components:\n  - name: a\n    wasm: %.4000s\n", long_path);
+    wc_manifest *m = NULL;
+    wb_error err;
+    assert_int_equal(wc_manifest_parse(t, strlen(t), "/a/directory/of/more/than/ninety-six/bytes/"
+                                       "..........................................................",
+                                       &m, &err), WB_INVALID_ARG);
+    assert_non_null(strstr(err.msg, "manifest line 3: component \"a\": the wasm path"));
+    free(t);
+    free(long_path);
+}
+
+/* dirs: each entry parses as WASI will read it, whole, with :ro kept. */
+static void dirs(void **state) {
+    (void)state;
+    char *host = repeat('d', 600);
+    char *t = format("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n"
+                     "      dirs: [\"/%s::/data:ro\"]\n", host);
+    wc_manifest *m = NULL;
+    wb_error err;
+    if (wc_manifest_parse(t, strlen(t), NULL, &m, &err) != WB_OK) fail_msg("%s", err.msg);
+    wc_dir d;
+    assert_int_equal(wc_dir_parse(m->components[0].caps.dirs[0], &d, &err), WB_OK);
+    assert_true(d.read_only);
+    assert_int_equal(strlen(d.host), 601);
+    assert_string_equal(d.guest, "/data");
+    wc_dir_close(&d);
+    wc_manifest_free(m);
+    free(t);
+    free(host);
+    host = repeat('d', 4096); /* with the leading slash: PATH_MAX + 1 bytes */
+    t = format("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      dirs:\n"
+               "        - /tmp\n        - \"/%s::/data:ro\"\n", host);
+    expect_error(t, "line 7: directory grant \"/ddd");
+    expect_error(t, "a path of PATH_MAX bytes or more");
+    free(t);
+    free(host);
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities: {dirs: [\"::/x\"]}\n",
+                 "line 4: directory grant \"::/x\": no host path");
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities: {dirs: [\"/x:::ro\"]}\n",
+                 "no guest path");
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      dirs: [a, b, c, d, e, f, g, "
+                 "h, i, j, k, l, m, n, o, p, q]\n",
+                 "line 5: more than 16 entries");
 }
 
 static void load_file(void **state) {
@@ -190,6 +345,9 @@ int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_everything),
         cmocka_unit_test(errors),
+        cmocka_unit_test(parent_cycles),
+        cmocka_unit_test(limits),
+        cmocka_unit_test(dirs),
         cmocka_unit_test(load_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
