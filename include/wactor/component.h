@@ -223,6 +223,7 @@ typedef struct wc_health_spec {
  * names: a supervisor's name and each instance name ("name", or "name.<i>"
  * with N > 1 instances) are 1..WC_NAME_MAX bytes. */
 #define WC_MAX_INSTANCES 100000u
+#define WC_MAX_INTENSITY 100000u /* a supervisor's restarts per period (one slot each) */
 #define WC_NAME_MAX 47
 
 /* One component entry. Owner of every pointer: the manifest. */
