@@ -36,6 +36,19 @@ static bool parse_arg(const char *s, wa_valtype t, wa_value *out) {
     return t == WA_F32 || t == WA_F64;
 }
 
+#define INVOKE_MAX_VALUES 16 /* parameters and results (docs/ABI.md: Invoke) */
+
+/* Digits only, at most max (strtoull alone takes "-1" and "12abc"). */
+static bool parse_count(const char *s, uint64_t max, uint64_t *out) {
+    if (!s || *s < '0' || *s > '9') return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno || v > max) return false;
+    *out = v;
+    return true;
+}
+
 static void print_value(wa_value v) {
     switch (v.type) {
     case WA_I32: printf("%d\n", v.of.i32); break;
@@ -80,9 +93,9 @@ static int invoke_plain(wa_engine *e, wa_module *m, const char *name, const wa_v
         rc = 134;
         goto out;
     }
-    wa_value res[16];
-    uint32_t n = wa_instance_results(inst, res, 16);
-    for (uint32_t i = 0; i < n && i < 16; i++) print_value(res[i]);
+    wa_value res[INVOKE_MAX_VALUES];
+    uint32_t n = wa_instance_results(inst, res, INVOKE_MAX_VALUES);
+    for (uint32_t i = 0; i < n && i < INVOKE_MAX_VALUES; i++) print_value(res[i]);
     rc = 0;
 out:
     wa_instance_unref(inst);
@@ -120,7 +133,7 @@ static int invoke_component(wa_engine *e, const uint8_t *bytes, size_t len, cons
         rc = r.code == WC_ERROR ? 134 : 1;
         goto out;
     }
-    wa_value res[16];
+    wa_value res[INVOKE_MAX_VALUES];
     wa_functype ft = {0};
     /* The result types are the export's; decode the CBOR array with them. */
     wa_module *m = NULL;
@@ -154,9 +167,17 @@ int cli__invoke_main(int argc, char **argv) {
             invoke_usage(stdout);
             return 0;
         } else if (!strcmp(argv[i], "--fuel") && i + 1 < argc) {
-            fuel = strtoull(argv[++i], NULL, 10);
+            if (!parse_count(argv[++i], UINT64_MAX, &fuel)) {
+                fprintf(stderr, "wactor invoke: --fuel wants a number, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(argv[i], "--max-memory-pages") && i + 1 < argc) {
-            pages = (uint32_t)strtoul(argv[++i], NULL, 10);
+            uint64_t v = 0;
+            if (!parse_count(argv[++i], 65536, &v)) {
+                fprintf(stderr, "wactor invoke: --max-memory-pages wants 0..65536, got '%s'\n", argv[i]);
+                return 2;
+            }
+            pages = (uint32_t)v;
         } else {
             fprintf(stderr, "wactor invoke: unknown option %s\n", argv[i]);
             return 2;
@@ -189,11 +210,16 @@ int cli__invoke_main(int argc, char **argv) {
         fprintf(stderr, "wactor invoke: %s exports no function \"%s\"\n", path, name);
         goto out;
     }
-    if ((uint32_t)nrest != ft.nparams || ft.nparams > 16) {
+    if (ft.nparams > INVOKE_MAX_VALUES || ft.nresults > INVOKE_MAX_VALUES) {
+        fprintf(stderr, "wactor invoke: %s has %u parameters and %u results; at most %d of each\n",
+                name, ft.nparams, ft.nresults, INVOKE_MAX_VALUES);
+        goto out;
+    }
+    if ((uint32_t)nrest != ft.nparams) {
         fprintf(stderr, "wactor invoke: %s takes %u arguments, %d given\n", name, ft.nparams, nrest);
         goto out;
     }
-    wa_value args[16];
+    wa_value args[INVOKE_MAX_VALUES];
     for (int k = 0; k < nrest; k++) {
         if (!parse_arg(rest[k], ft.params[k], &args[k])) {
             fprintf(stderr, "wactor invoke: argument %d (\"%s\") is not a valid %s\n", k + 1, rest[k],

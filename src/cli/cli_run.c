@@ -2,6 +2,7 @@
 /* `wactor run APP.yaml`: runs a manifest's components under supervision,
  * shows what happens while it runs (states, message rates, failures,
  * restarts) and prints a summary at the end. */
+#include <errno.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -14,10 +15,15 @@
 static volatile sig_atomic_t run_interrupted;
 static void on_sigint(int sig) { run_interrupted = 1; }
 
+/* The status lines and the summary show this many instances; a note says
+ * how many more there are. */
+#define RUN_SHOWN 256
+
 typedef struct run_opts {
     const char *manifest;
-    int duration_s; /* -1: the manifest's */
-    unsigned workers;
+    bool has_duration; /* else the manifest's */
+    uint32_t duration_s;
+    uint32_t workers;
     bool quiet;
 } run_opts;
 
@@ -28,8 +34,9 @@ typedef struct run_view {
     uint64_t second;
     bool quiet;
     /* Per component name: Ready transitions (a second one is a restart) and
-     * the time of the last failure, to show the restart delay. */
-    char ready_name[64][64];
+     * the time of the last failure, to show the restart delay. A slot holds
+     * any name an event carries. */
+    char ready_name[64][sizeof ((wc_event *)0)->component];
     unsigned ready_count[64];
     uint64_t failed_at[64];
     unsigned nready;
@@ -98,17 +105,34 @@ static void run_on_event(void *ud, const wc_event *ev) {
     pthread_mutex_unlock(&v->m);
 }
 
+/* Digits only (no sign, no blanks, no trailing text), at most max. */
+static bool run_number(const char *s, uint32_t max, uint32_t *out) {
+    if (!s || *s < '0' || *s > '9') return false;
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (*end || errno || v > max) return false;
+    *out = (uint32_t)v;
+    return true;
+}
+
 static int run_parse(int argc, char **argv, run_opts *o) {
-    o->duration_s = -1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             run_usage(stdout);
             return 0;
         } else if (!strcmp(a, "--duration") && i + 1 < argc) {
-            o->duration_s = atoi(argv[++i]);
+            if (!run_number(argv[++i], UINT32_MAX, &o->duration_s)) {
+                fprintf(stderr, "wactor run: --duration wants whole seconds, got '%s'\n", argv[i]);
+                return 2;
+            }
+            o->has_duration = true;
         } else if (!strcmp(a, "--workers") && i + 1 < argc) {
-            o->workers = (unsigned)atoi(argv[++i]);
+            if (!run_number(argv[++i], 1024, &o->workers)) {
+                fprintf(stderr, "wactor run: --workers wants 0..1024, got '%s'\n", argv[i]);
+                return 2;
+            }
         } else if (!strcmp(a, "--quiet")) {
             o->quiet = true;
         } else if (a[0] == '-') {
@@ -129,9 +153,8 @@ static int run_parse(int argc, char **argv, run_opts *o) {
 }
 
 static void run_status(wc_host *h, uint64_t *last_msgs, size_t n, double secs, double dt) {
-    const char *names[256];
-    size_t count = wc_host_names(h, names, 256);
-    if (count > 256) count = 256;
+    const char *names[RUN_SHOWN];
+    size_t all = wc_host_names(h, names, RUN_SHOWN), count = all < RUN_SHOWN ? all : RUN_SHOWN;
     printf("--- %.0fs ---------------------------------------------------------------\n", secs);
     printf("  %-16s %-10s %6s %10s %9s %6s %7s\n", "component", "state", "starts", "messages", "msg/s",
            "fails", "denied");
@@ -144,21 +167,29 @@ static void run_status(wc_host *h, uint64_t *last_msgs, size_t n, double secs, d
                info.incarnations, (unsigned long long)info.messages, rate, info.failures,
                (unsigned long long)info.denied);
     }
+    if (all > count) printf("  ... and %zu more instances not shown\n", all - count);
     fflush(stdout);
 }
 
 static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
-    const char *names[256];
-    size_t count = wc_host_names(h, names, 256);
-    if (count > 256) count = 256;
-    uint64_t msgs = 0, fails = 0, restarts = 0;
+    /* Totals over every instance; lines for the first RUN_SHOWN. */
+    size_t count = wc_host_names(h, NULL, 0);
+    const char **names = calloc(count ? count : 1, sizeof *names);
     printf("\n=== summary after %.1f s ===\n", secs);
+    if (!names) {
+        printf("  (no memory for the summary)\n");
+        return;
+    }
+    size_t now = wc_host_names(h, names, count); /* names are never removed, only added */
+    if (now < count) count = now;
+    uint64_t msgs = 0, fails = 0, restarts = 0;
     for (size_t i = 0; i < count; i++) {
         wc_info info;
         if (wc_info_get(h, names[i], &info) != WB_OK) continue;
         msgs += info.messages;
         fails += info.failures;
         restarts += info.incarnations ? info.incarnations - 1 : 0;
+        if (i >= RUN_SHOWN) continue;
         printf("  %-16s %8llu messages, %3u starts, %3u failures, fuel %llu\n", names[i],
                (unsigned long long)info.messages, info.incarnations, info.failures,
                (unsigned long long)info.fuel_used);
@@ -174,6 +205,8 @@ static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
             printf("\n");
         }
     }
+    if (count > RUN_SHOWN) printf("  ... and %zu more instances (in the totals below)\n", count - RUN_SHOWN);
+    free(names);
     wc_app_stats st;
     wc_app_stats_get(app, &st);
     printf("  total: %llu messages handled, %llu failures, %llu restarts, %llu health checks, "
@@ -185,13 +218,14 @@ static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
 
 /* Runs the app until the duration passes or Ctrl-C. */
 static void run_loop(wc_host *h, const run_opts *o, uint64_t t0, uint64_t duration_ns) {
-    uint64_t last_msgs[256] = {0};
+    uint64_t last_msgs[RUN_SHOWN] = {0};
     uint64_t last = t0;
     while (!run_interrupted) {
         uint64_t now = wb_now_ns();
         if (duration_ns && now - t0 >= duration_ns) break;
         if (now - last >= 1000000000ull) {
-            if (!o->quiet) run_status(h, last_msgs, 256, (double)(now - t0) / 1e9, (double)(now - last) / 1e9);
+            if (!o->quiet)
+                run_status(h, last_msgs, RUN_SHOWN, (double)(now - t0) / 1e9, (double)(now - last) / 1e9);
             last = now;
         }
         wb_sleep_ns(20000000);
@@ -227,10 +261,10 @@ int cli__run_main(int argc, char **argv) {
         fprintf(stderr, "wactor run: %s\n", err.msg);
         goto done;
     }
-    int dur = o.duration_s >= 0 ? o.duration_s : (int)m->duration_s;
+    uint32_t dur = o.has_duration ? o.duration_s : m->duration_s;
     printf("wactor: running \"%s\" (%zu components, %u workers%s)\n", m->name ? m->name : o.manifest,
            m->ncomponents, wr_system_workers(sys), dur ? "" : ", Ctrl-C to stop");
-    if (dur) printf("wactor: for %d s\n", dur);
+    if (dur) printf("wactor: for %u s\n", dur);
     fflush(stdout);
     signal(SIGINT, on_sigint);
     run_loop(h, &o, view.t0, (uint64_t)dur * 1000000000ull);

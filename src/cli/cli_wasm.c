@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "wactor/component.h"
 
 #define CLI_EXIT_TRAP 134   /* what a shell reports for SIGABRT: wasmtime's habit */
 #define CLI_FUEL_SLICE (UINT64_C(1) << 24)
@@ -24,8 +25,9 @@ static const char cli_wasm_usage[] =
     "\n"
     "run options (before FILE; everything after FILE goes to the program;\n"
     "--opt VALUE and --opt=VALUE are the same):\n"
-    "  --dir HOST[::GUEST]     grant directory HOST, seen by the program as GUEST\n"
-    "                          (default: the same path)\n"
+    "  --dir HOST[::GUEST][:ro]\n"
+    "                          grant directory HOST, seen by the program as GUEST\n"
+    "                          (default: the same path); read-only with :ro\n"
     "  --dir-ro HOST[::GUEST]  the same, read-only\n"
     "  --env KEY=VALUE         set an environment variable for the program\n"
     "  --fuel N                stop the program with a trap after N units of fuel\n"
@@ -36,7 +38,8 @@ static const char cli_wasm_usage[] =
     "134 after a trap, 1 when the module cannot be loaded or linked.\n";
 
 typedef struct run_opts {
-    wa_wasi_preopen *dirs; /* owner: opts; strings point into argv */
+    wa_wasi_preopen *dirs; /* owner: opts; strings point into specs */
+    wc_dir *specs;         /* owner: opts (wc_dir_close each) */
     uint32_t ndirs;
     const char **env;      /* owner: opts; strings are argv's */
     uint32_t nenv;
@@ -58,10 +61,9 @@ static bool parse_u64(const char *s, uint64_t *out) {
     return true;
 }
 
-static bool parse_deny(const char *list, uint64_t *deny) {
-    char buf[1024];
-    snprintf(buf, sizeof buf, "%s", list);
-    for (char *save = NULL, *tok = strtok_r(buf, ",", &save); tok;
+/* The list is ours to split (an argv string): no copy, no length limit. */
+static bool parse_deny(char *list, uint64_t *deny) {
+    for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
          tok = strtok_r(NULL, ",", &save)) {
         wa_wasi_func f;
         if (wa_wasi_func_lookup(tok, &f) != WB_OK) {
@@ -73,16 +75,17 @@ static bool parse_deny(const char *list, uint64_t *deny) {
     return true;
 }
 
-static void add_dir(run_opts *o, char *spec, bool read_only) {
-    wa_wasi_preopen *d = &o->dirs[o->ndirs++];
-    char *sep = strstr(spec, "::");
-    d->host_path = spec;
-    d->guest_path = spec;
-    if (sep) {
-        *sep = 0; /* argv strings are ours to split */
-        d->guest_path = sep + 2;
+/* "HOST[::GUEST][:ro]" read as a manifest's `dirs` entry is (wc_dir_parse). */
+static bool add_dir(run_opts *o, const char *spec, bool read_only) {
+    wb_error err;
+    wc_dir *d = &o->specs[o->ndirs];
+    if (wc_dir_parse(spec, d, &err) != WB_OK) {
+        fprintf(stderr, "wactor: --dir: %s\n", err.msg);
+        return false;
     }
-    d->read_only = read_only;
+    o->dirs[o->ndirs++] = (wa_wasi_preopen){.host_path = d->host, .guest_path = d->guest,
+                                            .read_only = read_only || d->read_only};
+    return true;
 }
 
 /* Parses options up to FILE. Returns -1 to go on, else an exit status. */
@@ -109,7 +112,7 @@ static int parse_run(int argc, char **argv, run_opts *o) {
         }
         uint64_t n;
         if (strcmp(opt, "--dir") == 0 || strcmp(opt, "--dir-ro") == 0) {
-            add_dir(o, val, strcmp(opt, "--dir-ro") == 0);
+            if (!add_dir(o, val, strcmp(opt, "--dir-ro") == 0)) return 2;
         } else if (strcmp(opt, "--env") == 0) {
             if (!strchr(val, '=') || val[0] == '=') {
                 fprintf(stderr, "wactor: --env wants KEY=VALUE, got '%s'\n", val);
@@ -265,13 +268,16 @@ done:
 static int cli_wasm_run(int argc, char **argv) {
     run_opts o = {0};
     o.dirs = calloc((size_t)argc, sizeof *o.dirs);
+    o.specs = calloc((size_t)argc, sizeof *o.specs);
     o.env = calloc((size_t)argc, sizeof *o.env);
     int rc = 1;
-    if (!o.dirs || !o.env)
+    if (!o.dirs || !o.specs || !o.env)
         fprintf(stderr, "wactor: out of memory\n");
     else if ((rc = parse_run(argc, argv, &o)) < 0)
         rc = run_module(&o);
+    for (uint32_t i = 0; o.specs && i < o.ndirs; i++) wc_dir_close(&o.specs[i]);
     free(o.dirs);
+    free(o.specs);
     free(o.env);
     return rc;
 }

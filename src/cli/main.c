@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* The wactor command: dispatches to one subcommand group per file. */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,10 @@ static void cli_usage(FILE *out) {
 }
 
 int main(int argc, char **argv) {
+    /* Before anything else: a write to a closed pipe (the guest's stdout, or
+     * ours) then fails with EPIPE, which the guest sees, instead of SIGPIPE
+     * killing the host with every component on it. */
+    signal(SIGPIPE, SIG_IGN);
     if (argc < 2) {
         cli_usage(stderr);
         return 2;
