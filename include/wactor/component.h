@@ -351,7 +351,8 @@ typedef struct wc_host_config {
 /* Node-wide figures. */
 typedef struct wc_host_stats {
     uint64_t live_instances, memory_bytes, open_fds;
-    uint64_t refused; /* starts and spawns refused by a limit */
+    uint64_t refused;        /* starts and spawns refused by a limit */
+    uint64_t events_dropped; /* events pushed out of the full log (seen by on_event only) */
 } wc_host_stats;
 void wc_host_stats_get(wc_host *h, wc_host_stats *out);
 

@@ -13,7 +13,12 @@ typedef struct app_inst {
     char *name; /* owner: the app */
     const wc_component_spec *spec;
     size_t sup; /* index of its supervisor in app->sups */
-    uint64_t next_check_ns;
+    struct wc_app *app;
+    uint64_t next_check_ns; /* the driver's */
+    /* A health check in flight (at most one per instance): its answer
+     * comes on a worker (health_answer), which alone touches bad_in_row. */
+    atomic_bool checking;
+    wr_id check_id;
     uint32_t bad_in_row;
 } app_inst;
 
@@ -42,6 +47,7 @@ struct wc_app {
     bool thread_started;
     atomic_bool stop, running; /* running: the tree is up, the driver may act */
     atomic_uint_fast64_t checks, kills, sent;
+    atomic_uint in_flight; /* health checks whose answer has not come yet */
 };
 
 static unsigned decimal_digits(uint32_t v) {
@@ -154,7 +160,7 @@ static wb_status build_insts(wc_app *app, wb_error *err) {
             if (!name) return wb_error_set(err, WB_NOMEM, "out of memory");
             if (cs->instances == 1) snprintf(name, len, "%s", cs->name);
             else snprintf(name, len, "%s.%u", cs->name, n);
-            app->insts[k] = (app_inst){.name = name, .spec = cs, .sup = sup};
+            app->insts[k] = (app_inst){.name = name, .spec = cs, .sup = sup, .app = app};
         }
     }
     return WB_OK;
@@ -207,28 +213,10 @@ static void send_due(wc_app *app, uint64_t now) {
     }
 }
 
-static void check_health(wc_app *app, app_inst *in, uint64_t now) {
+/* One more Unhealthy answer: an event, and a kill at the threshold. */
+static void health_unhealthy(wc_app *app, app_inst *in, wc_comp *c, wr_id id, const char *reason,
+                             wb_error *err) {
     const wc_health_spec *hs = &in->spec->health;
-    in->next_check_ns = now + (uint64_t)hs->interval_ms * 1000000ull;
-    wr_id id = wr_lookup(app->h->sys, in->name);
-    if (!id) return; /* down or restarting: nothing to ask */
-    wc_health h = WC_UNHEALTHY;
-    char reason[128] = "";
-    wb_error err;
-    if (wc_health_check(app->h, id, (uint64_t)hs->timeout_ms * 1000000ull, &h, reason, sizeof reason,
-                        &err) != WB_OK)
-        return;
-    atomic_fetch_add(&app->checks, 1);
-    wc_comp *c = wc__comp_by_id(app->h, id);
-    if (h == WC_HEALTHY) {
-        in->bad_in_row = 0;
-        return;
-    }
-    if (h == WC_DEGRADED) {
-        in->bad_in_row = 0; /* degraded is a warning, never a restart */
-        wc__event(app->h, WC_EV_DEGRADED, c, id, "%s", reason);
-        return;
-    }
     in->bad_in_row++;
     wc__event(app->h, WC_EV_UNHEALTHY, c, id, "%s (%u of %u in a row)", reason, in->bad_in_row,
               hs->threshold);
@@ -241,8 +229,47 @@ static void check_health(wc_app *app, app_inst *in, uint64_t now) {
                      hs->threshold, reason);
             pthread_mutex_unlock(&c->lock);
         }
-        if (wr_exit(app->h->sys, 0, id, WR_EXIT_KILLED, "unhealthy", &err) == WB_OK)
+        if (wr_exit(app->h->sys, 0, id, WR_EXIT_KILLED, "unhealthy", err) == WB_OK)
             atomic_fetch_add(&app->kills, 1);
+    }
+}
+
+/* The answer of one health check (on the worker that got it). */
+static void health_answer(void *ud, wc_health h, const char *reason) {
+    app_inst *in = ud;
+    wc_app *app = in->app;
+    wr_id id = in->check_id;
+    wb_error err;
+    atomic_fetch_add(&app->checks, 1);
+    wc_comp *c = wc__comp_by_id(app->h, id);
+    if (h == WC_HEALTHY) {
+        in->bad_in_row = 0;
+    } else if (h == WC_DEGRADED) {
+        in->bad_in_row = 0; /* degraded is a warning, never a restart */
+        wc__event(app->h, WC_EV_DEGRADED, c, id, "%s", reason);
+    } else {
+        health_unhealthy(app, in, c, id, reason, &err);
+    }
+    atomic_store(&in->checking, false);
+    atomic_fetch_sub(&app->in_flight, 1); /* the last touch of app */
+}
+
+/* Asks one instance without waiting: checks of different components never
+ * wait for each other, and a slow one only delays its own next check. */
+static void check_health(wc_app *app, app_inst *in, uint64_t now) {
+    const wc_health_spec *hs = &in->spec->health;
+    if (atomic_load(&in->checking)) return; /* the last one has not answered yet */
+    in->next_check_ns = now + (uint64_t)hs->interval_ms * 1000000ull;
+    wr_id id = wr_lookup(app->h->sys, in->name);
+    if (!id) return; /* down or restarting: nothing to ask */
+    in->check_id = id;
+    atomic_store(&in->checking, true);
+    atomic_fetch_add(&app->in_flight, 1);
+    wb_error err;
+    if (wc__health_check_async(app->h, id, (uint64_t)hs->timeout_ms * 1000000ull, health_answer, in,
+                               &err) != WB_OK) {
+        atomic_store(&in->checking, false);
+        atomic_fetch_sub(&app->in_flight, 1);
     }
 }
 
@@ -309,6 +336,9 @@ void wc_app_stop(wc_app *app) {
     atomic_store(&app->stop, true);
     pthread_join(app->thread, NULL);
     app->thread_started = false;
+    /* Answers still on their way hold the app: each comes by its timeout,
+     * or at once when the system stops its port. */
+    while (atomic_load(&app->in_flight)) wb_sleep_ns(1000000);
 }
 
 void wc_app_free(wc_app *app) {

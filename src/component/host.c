@@ -33,6 +33,9 @@ void wc_host_stats_get(wc_host *h, wc_host_stats *out) {
     out->memory_bytes = wa_budget_used(&h->mem_budget);
     out->open_fds = wa_budget_used(&h->fd_budget);
     out->refused = atomic_load(&h->refused);
+    pthread_mutex_lock(&h->lock);
+    out->events_dropped = h->events_dropped;
+    pthread_mutex_unlock(&h->lock);
 }
 
 wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
@@ -137,8 +140,12 @@ static void event_push(wc_host *h, const wc_event *ev) {
     pthread_mutex_lock(&h->lock);
     size_t at = (h->events_head + h->events_len) % h->events_cap;
     h->events[at] = *ev;
-    if (h->events_len < h->events_cap) h->events_len++;
-    else h->events_head = (h->events_head + 1) % h->events_cap;
+    if (h->events_len < h->events_cap) {
+        h->events_len++;
+    } else {
+        h->events_head = (h->events_head + 1) % h->events_cap;
+        h->events_dropped++; /* counted: the oldest event left the log */
+    }
     pthread_mutex_unlock(&h->lock);
     if (h->on_event) h->on_event(h->event_ud, ev);
 }

@@ -132,6 +132,7 @@ struct wc_host {
     size_t names_cap;
     wc_event *events; /* ring */
     size_t events_cap, events_head, events_len;
+    uint64_t events_dropped; /* overwritten before anyone read them */
     /* The smallest max_payload of any definition: a payload within it fits
      * every target, so a send from outside need not find its target. */
     atomic_uint payload_floor;
@@ -195,6 +196,13 @@ wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
 /* A message for a call suspended in receive(): resumes it (*resumed) with
  * the message or the timeout, or answers/ignores what receive does not take. */
 wa_run_status wc__receive_offer(wc_actor *a, const wr_msg *msg, uint64_t fuel, bool *resumed);
+
+/* port.c: a health check nobody waits for. cb runs exactly once, on a
+ * worker, with the answer (Unhealthy "no answer" at the timeout) - unless
+ * this returns an error, and then never. */
+typedef void (*wc__health_cb)(void *ud, wc_health h, const char *reason);
+wb_status wc__health_check_async(wc_host *h, wr_id to, uint64_t timeout_ns, wc__health_cb cb, void *ud,
+                                 wb_error *err);
 
 /* Encodes an error reply payload: i32 LE code, then the reason text. */
 wb_buf *wc__error_payload(int32_t code, const char *reason);

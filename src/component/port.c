@@ -132,13 +132,30 @@ typedef struct port_call {
     size_t len;
     uint64_t timeout_ns;
     wc_reply *r;
+    /* An asynchronous health check: the answer goes to cb (on the worker
+     * that finished it) and the call frees itself; nobody waits. */
+    wc__health_cb cb;
+    void *cb_ud;
 } port_call;
+
+static void health_decode(const wc_reply *r, wc_health *out, char *reason, size_t cap);
 
 typedef struct port_state {
     port_call *call;
 } port_state;
 
 static void port_finish(port_call *pc, bool ok, int32_t code, wb_buf *payload, const char *reason) {
+    if (pc->cb) {
+        wc_reply r = {.ok = ok, .code = code, .payload = payload};
+        snprintf(r.reason, sizeof r.reason, "%s", reason ? reason : "");
+        wc_health h;
+        char why[160];
+        health_decode(&r, &h, why, sizeof why);
+        pc->cb(pc->cb_ud, h, why);
+        wc_reply_close(&r);
+        free(pc);
+        return;
+    }
     pthread_mutex_lock(&pc->m);
     if (!pc->done) {
         pc->r->ok = ok;
@@ -266,21 +283,37 @@ wb_status wc_invoke(wc_host *h, wr_id to, const char *func, const void *args, si
     return st;
 }
 
+/* A HealthStatus reply (i32 LE status, reason) or the error that came
+ * instead of one (Unhealthy: no answer, stopped, ...). */
+static void health_decode(const wc_reply *r, wc_health *out, char *reason, size_t cap) {
+    *out = WC_UNHEALTHY;
+    if (r->ok && r->payload && r->payload->len >= 4) {
+        const uint8_t *b = r->payload->data;
+        int32_t s = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
+        *out = s == 0 ? WC_HEALTHY : s == 1 ? WC_DEGRADED : WC_UNHEALTHY;
+        if (reason && cap) snprintf(reason, cap, "%.*s", (int)(r->payload->len - 4), (const char *)b + 4);
+    } else if (reason && cap) {
+        snprintf(reason, cap, "%s", r->code == WC_TIMEOUT ? "no answer" : r->reason);
+    }
+}
+
 wb_status wc_health_check(wc_host *h, wr_id to, uint64_t timeout_ns, wc_health *out, char *reason,
                           size_t reason_cap, wb_error *err) {
     wc_reply r;
     wb_status st = port_request(h, to, WC_TAG_HEALTH, NULL, 0, timeout_ns, &r, err);
     if (st != WB_OK) return st;
-    *out = WC_UNHEALTHY;
-    const char *why = r.reason;
-    if (r.ok && r.payload && r.payload->len >= 4) {
-        const uint8_t *b = r.payload->data;
-        int32_t s = (int32_t)((uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24);
-        *out = s == 0 ? WC_HEALTHY : s == 1 ? WC_DEGRADED : WC_UNHEALTHY;
-        if (reason && reason_cap) snprintf(reason, reason_cap, "%.*s", (int)(r.payload->len - 4), (const char *)b + 4);
-    } else if (reason && reason_cap) {
-        snprintf(reason, reason_cap, "%s", r.code == WC_TIMEOUT ? "no answer" : why);
-    }
+    health_decode(&r, out, reason, reason_cap);
     wc_reply_close(&r);
     return WB_OK;
+}
+
+wb_status wc__health_check_async(wc_host *h, wr_id to, uint64_t timeout_ns, wc__health_cb cb, void *ud,
+                                 wb_error *err) {
+    port_call *pc = calloc(1, sizeof *pc);
+    if (!pc) return wb_error_set(err, WB_NOMEM, "out of memory");
+    *pc = (port_call){.to = to, .tag = WC_TAG_HEALTH, .timeout_ns = timeout_ns, .cb = cb, .cb_ud = ud};
+    wr_id port = 0;
+    wb_status st = wr_spawn(h->sys, &port_spec, pc, &port, err);
+    if (st != WB_OK) free(pc); /* its init never ran: cb will not be called */
+    return st;
 }

@@ -167,7 +167,9 @@ static void no_answer_counts(void **state) {
     wc_info info;
     wc_info_get(T.host, "mute", &info);
     assert_int_equal(info.fail, WC_FAIL_HEALTH);
-    assert_non_null(strstr(info.reason, "no answer"));
+    /* the checker's timeout or the health call's own deadline, whichever is first */
+    if (!strstr(info.reason, "no answer") && !strstr(info.reason, "did not answer within"))
+        fail_msg("reason: %s", info.reason);
 }
 
 /* Manifest `topics`: publishing is limited to the declared topics. */
