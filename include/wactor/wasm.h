@@ -115,7 +115,8 @@ typedef struct wa_name {
     X(TABLE_LIMIT, "table limit exceeded")                                   \
     X(HOST, "host function failed")                                          \
     X(EXIT, "program exited")                                                \
-    X(CANCELLED, "execution cancelled")
+    X(CANCELLED, "execution cancelled")                                      \
+    X(OUT_OF_MEMORY, "out of memory") /* the host's allocator failed */
 
 typedef enum wa_trap_kind {
 #define WA_TRAP_ENUM_(name, msg) WA_TRAP_##name,

@@ -398,7 +398,8 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
         uint64_t *s = wb_realloc(A(inst), inst->stack, (size_t)inst->stack_slots * 8, n * 8, WB_TAG_STACK);
         if (!s) {
             wa__uncharge(inst->acct, grow);
-            return call_error(inst, "out of memory for the value stack");
+            wa__set_trap(inst, WA_TRAP_OUT_OF_MEMORY, "value stack");
+            return WA_RUN_TRAP;
         }
         inst->stack = s;
         inst->stack_slots = (uint32_t)n;
@@ -414,7 +415,8 @@ wa_run_status wa_instance_call(wa_instance *inst, wa_func *f, const wa_value *ar
         inst->frames = wb_alloc(A(inst), n * sizeof *inst->frames, WB_TAG_STACK);
         if (!inst->frames) {
             wa__uncharge(inst->acct, (uint64_t)n * sizeof *inst->frames);
-            return call_error(inst, "out of memory for call frames");
+            wa__set_trap(inst, WA_TRAP_OUT_OF_MEMORY, "call frames");
+            return WA_RUN_TRAP;
         }
         inst->frames_cap = n;
     }

@@ -80,44 +80,46 @@ void wa__set_trap(wa_instance *inst, wa_trap_kind kind, const char *detail) {
     else snprintf(inst->trap.message, sizeof inst->trap.message, "%s", wa_trap_message(kind));
 }
 
-/* Makes room for `need` value slots; false when that passes the limit. */
-static bool stack_reserve(wa_instance *inst, size_t need) {
+/* Makes room for `need` value slots: WA_TRAP_NONE, VALUE_STACK past the
+ * limit or the budget, OUT_OF_MEMORY when the allocator fails. */
+static wa_trap_kind stack_reserve(wa_instance *inst, size_t need) {
     size_t max = inst->limits.max_stack_bytes / 8;
-    if (need > max) return false;
+    if (need > max) return WA_TRAP_VALUE_STACK;
     size_t n = inst->stack_slots ? inst->stack_slots : 1024;
     while (n < need) n *= 2;
     if (n > max) n = max;
     uint64_t grow = (uint64_t)(n - inst->stack_slots) * 8; /* charged to the memory budget */
-    if (!wa__charge(inst->acct, grow)) return false;
+    if (!wa__charge(inst->acct, grow)) return WA_TRAP_VALUE_STACK;
     uint64_t *s = wb_realloc(&inst->engine->alloc, inst->stack, (size_t)inst->stack_slots * 8, n * 8,
                              WB_TAG_STACK);
     if (!s) {
         wa__uncharge(inst->acct, grow);
-        return false;
+        return WA_TRAP_OUT_OF_MEMORY;
     }
     inst->stack = s;
     inst->stack_slots = (uint32_t)n;
-    return true;
+    return WA_TRAP_NONE;
 }
 
-/* Room for one more frame. The array never grows past max_call_depth, so a
- * call whose frame fits needs no separate depth check. */
-static bool frames_grow(wa_instance *inst) {
+/* Room for one more frame (WA_TRAP_NONE, CALL_STACK or OUT_OF_MEMORY). The
+ * array never grows past max_call_depth, so a call whose frame fits needs
+ * no separate depth check. */
+static wa_trap_kind frames_grow(wa_instance *inst) {
     uint32_t max = inst->limits.max_call_depth;
-    if (inst->nframes >= max) return false;
+    if (inst->nframes >= max) return WA_TRAP_CALL_STACK;
     uint32_t n = inst->frames_cap ? inst->frames_cap * 2 : 16;
     if (n > max) n = max;
     uint64_t grow = (uint64_t)(n - inst->frames_cap) * sizeof(wa_frame);
-    if (!wa__charge(inst->acct, grow)) return false;
+    if (!wa__charge(inst->acct, grow)) return WA_TRAP_CALL_STACK;
     wa_frame *f = wb_realloc(&inst->engine->alloc, inst->frames, (size_t)inst->frames_cap * sizeof *f,
                              (size_t)n * sizeof *f, WB_TAG_STACK);
     if (!f) {
         wa__uncharge(inst->acct, grow);
-        return false;
+        return WA_TRAP_OUT_OF_MEMORY;
     }
     inst->frames = f;
     inst->frames_cap = n;
-    return true;
+    return WA_TRAP_NONE;
 }
 
 static bool functype_eq(const wa_functype *a, const wa_functype *b) {
@@ -796,12 +798,12 @@ call_func:
     DISPATCH();
 
 enter:
-    if (top->nframes >= top->frames_cap && !frames_grow(top)) { tk = WA_TRAP_CALL_STACK; goto trap; }
+    if (top->nframes >= top->frames_cap && (tk = frames_grow(top)) != WA_TRAP_NONE) goto trap;
     {
         size_t base = (size_t)(fp - stack) + args;
         if (base + ccode->frame_slots > top->stack_slots) {
             size_t fpo = (size_t)(fp - stack);
-            if (!stack_reserve(top, base + ccode->frame_slots)) { tk = WA_TRAP_VALUE_STACK; goto trap; }
+            if ((tk = stack_reserve(top, base + ccode->frame_slots)) != WA_TRAP_NONE) goto trap;
             stack = top->stack;
             fp = stack + fpo;
         }
