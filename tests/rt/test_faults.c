@@ -9,6 +9,7 @@
  * link and monitor yields its EXIT and DOWN, each request its REPLY or
  * TIMEOUT, each accepted send its delivery, each supervised crash its
  * restart (or the supervisor fails, loudly, to its monitor). */
+// ctest-label: concurrency
 #include <signal.h>
 #include <unistd.h>
 
@@ -19,14 +20,15 @@
 
 typedef struct run {
     fail_alloc fa;
+    unsigned workers;
     wr_system *sys;
     _Atomic int errors; /* operations that returned an error to their caller */
 } run;
 
-static bool run_start(run *r, unsigned workers) {
+static bool run_start(run *r) {
     wr_config cfg;
     wr_config_default(&cfg);
-    cfg.workers = workers;
+    cfg.workers = r->workers;
     cfg.send_wait_ns = 2000 * MS;
     cfg.allocator = fail_alloc_hook(&r->fa);
     wb_status st = wr_system_new(&cfg, &r->sys, NULL);
@@ -120,7 +122,7 @@ static wr_turn driver_handle(wr_ctx *ctx, const wr_msg *m) {
 }
 
 static void chain_scenario(run *r) {
-    if (!run_start(r, 1)) return;
+    if (!run_start(r)) return;
     chain c = {.r = r};
     ok(r, wr_spawn(r->sys, &idle_spec, NULL, &c.victim, NULL));
     ok(r, wr_spawn(r->sys, &idle_spec, NULL, &c.bystander, NULL));
@@ -229,7 +231,7 @@ static void sup_failed(run *r, sup_watch *w) {
 }
 
 static void sup_scenario(run *r) {
-    if (!run_start(r, 1)) return;
+    if (!run_start(r)) return;
     flaky fa = {.crashes_left = 2}, fc = {.crashes_left = 1}, fe = {.crashes_left = 1};
     wr_child_spec inner[] = {
         {.name = "c", .actor = &flaky_spec, .arg = &fc, .restart = WR_PERMANENT},
@@ -342,7 +344,7 @@ static wr_turn client_handle(wr_ctx *ctx, const wr_msg *m) {
 }
 
 static void request_scenario(run *r) {
-    if (!run_start(r, 1)) return;
+    if (!run_start(r)) return;
     asker k = {.r = r};
     wr_actor_spec echo = {.name = "echo", .init = echo_init, .handle = echo_handle, .state_size = sizeof(run *)};
     ok(r, wr_spawn(r->sys, &echo, r, &k.echo, NULL));
@@ -379,7 +381,7 @@ static wr_turn ticker_handle(wr_ctx *ctx, const wr_msg *m) {
 }
 
 static void timer_scenario(run *r) {
-    if (!run_start(r, 1)) return;
+    if (!run_start(r)) return;
     ticks t = {0};
     wr_actor_spec spec = {.name = "ticker", .init = ticker_init, .handle = ticker_handle,
                           .state_size = sizeof(ticks *)};
@@ -431,7 +433,7 @@ static wb_status publisher_init(wr_ctx *ctx, void *arg) {
 }
 
 static void pubsub_scenario(run *r) {
-    if (!run_start(r, 1)) return;
+    if (!run_start(r)) return;
     pubsub p = {.r = r};
     wr_actor_spec counter = {.name = "sub", .init = counter_init, .handle = counter_handle,
                              .state_size = sizeof(pubsub *)};
@@ -503,7 +505,7 @@ static wr_turn observer_handle(wr_ctx *ctx, const wr_msg *m) {
 }
 
 static void bounded_scenario(run *r) {
-    if (!run_start(r, 1)) return;
+    if (!run_start(r)) return;
     bounded b = {.r = r};
     wr_actor_spec obs = {.name = "observer", .init = bounded_init, .handle = observer_handle,
                          .state_size = sizeof(bounded *)};
@@ -551,6 +553,7 @@ typedef struct sweep_case {
     const char *name;
     scenario fn;
     int mode, tag;
+    unsigned workers;
 } sweep_case;
 
 static void sweep(void **state) {
@@ -562,6 +565,7 @@ static void sweep(void **state) {
          * run's system may still be running on it. */
         run *r = calloc(1, sizeof *r);
         assert_non_null(r);
+        r->workers = c->workers;
         fail_alloc_init(&r->fa);
         fail_alloc_arm(&r->fa, n, c->mode, c->tag);
         snprintf(watchdog_note, sizeof watchdog_note, "\nhang: %s with N = %llu\n", c->name, (unsigned long long)n);
@@ -581,11 +585,14 @@ static void sweep(void **state) {
 }
 
 /* Each scenario with the Nth allocation failing, with every allocation from
- * the Nth on failing, and with only the Nth envelope failing. */
+ * the Nth on failing and with only the Nth envelope failing, on one worker
+ * (the same N hits about the same allocation each run), and with the Nth
+ * failing on two workers (where it hits whichever thread gets there). */
 #define CASES(label, fn)                                                     \
-    {label ": Nth fails", fn, FAIL_ONCE, FAIL_ANY_TAG},                      \
-    {label ": all from Nth fail", fn, FAIL_FROM_ON, FAIL_ANY_TAG},           \
-    {label ": Nth envelope fails", fn, FAIL_ONCE, WB_TAG_MESSAGE}
+    {label ": Nth fails", fn, FAIL_ONCE, FAIL_ANY_TAG, 1},                   \
+    {label ": all from Nth fail", fn, FAIL_FROM_ON, FAIL_ANY_TAG, 1},        \
+    {label ": Nth envelope fails", fn, FAIL_ONCE, WB_TAG_MESSAGE, 1},        \
+    {label ": Nth fails, 2 workers", fn, FAIL_ONCE, FAIL_ANY_TAG, 2}
 
 static const sweep_case cases[] = {
     CASES("chain", chain_scenario),     CASES("supervisor", sup_scenario), CASES("request", request_scenario),

@@ -364,13 +364,14 @@ static void config_defaults(void **state) {
     atomic_store(&gate_open, 1);
     assert_true(WAIT_UNTIL(atomic_load(&p.n) == 3, 5000 * MS));
     /* A spec with its own bound keeps it, without the other default. */
-    probe_init(&p);
+    probe q;
+    probe_init(&q);
     spec.mailbox_capacity = 10;
-    id = gated_spec(sys, &p, spec);
+    id = gated_spec(sys, &q, spec);
     for (uint32_t i = 0; i < 10; i++) assert_int_equal(wr_send(sys, id, 20 + i, bytes_of, 30, NULL), WB_OK);
     assert_int_equal(wr_send(sys, id, 30, NULL, 0, NULL), WB_FULL);
     atomic_store(&gate_open, 1);
-    assert_true(WAIT_UNTIL(atomic_load(&p.n) == 10, 5000 * MS));
+    assert_true(WAIT_UNTIL(atomic_load(&q.n) == 10, 5000 * MS));
     wr_system_free(sys);
 }
 
