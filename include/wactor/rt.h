@@ -149,6 +149,13 @@ wb_status wr_spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id *
 wb_status wr_ctx_spawn(wr_ctx *ctx, const wr_actor_spec *spec, void *arg, unsigned flags,
                        wr_id *out, uint64_t *ref, wb_error *err);
 
+/* From init: the start is acknowledged later, by wr_ctx_started from a
+ * handler (a supervisor starts the next child, and wr_supervisor_start
+ * returns, only then); the actor runs meanwhile. An exit before the
+ * acknowledgement is a failed start, as a failing init is. */
+void wr_ctx_defer_start(wr_ctx *ctx);
+void wr_ctx_started(wr_ctx *ctx);
+
 wr_id wr_ctx_self(const wr_ctx *ctx);
 void *wr_ctx_state(const wr_ctx *ctx);
 wr_system *wr_ctx_system(const wr_ctx *ctx);

@@ -11,9 +11,9 @@
 
 /* Fuel for init/_initialize/health/cleanup when no per-message limit is set. */
 #define WC_SYNC_FUEL 50000000ull
-/* Wall-clock bound of the start (start function, _initialize, init): what a
- * WASI wait inside it may block its worker at most. */
-#define WC_START_NS 1000000000ull
+/* Fuel of the first slice of _initialize/init, run inside the actor's init:
+ * enough for most starts to end there, without a turn of their own. */
+#define WC_INIT_SLICE 1000000ull
 
 static void on_transition(void *ud, const wc_transition *t) {
     wc_actor *a = ud;
@@ -411,7 +411,6 @@ static wb_status start_instance(wc_actor *a, wb_error *err) {
         return st;
     }
     a->no_suspend = true; /* the start function runs inside wa_instance_new */
-    uint64_t start_deadline = wb_now_ns() + WC_START_NS;
     uint64_t refused0 = atomic_load(&lim.budget->refused);
     st = wa_instance_new(d->module, c->host->linker, &lim, a, &a->inst, err);
     a->no_suspend = a->sync_wait = false;
@@ -431,29 +430,128 @@ static wb_status start_instance(wc_actor *a, wb_error *err) {
     a->f_handle = wa_instance_func(a->inst, "handle_message");
     a->f_health = d->has_health ? wa_instance_func(a->inst, "health") : NULL;
     a->f_cleanup = d->has_cleanup ? wa_instance_func(a->inst, "cleanup") : NULL;
-    uint64_t budget = d->caps.limits.fuel_per_message ? d->caps.limits.fuel_per_message : WC_SYNC_FUEL;
-    const char *names[2] = {d->has_initialize ? "_initialize" : NULL, d->has_init ? "init" : NULL};
-    for (int i = 0; i < 2; i++) {
-        if (!names[i]) continue;
-        wa_run_status rs = run_sync(a, wa_instance_func(a->inst, names[i]), budget, start_deadline);
-        wa_value r = wa_i32(0);
-        if (rs == WA_RUN_DONE && i == 1) wa_instance_results(a->inst, &r, 1);
+    return WB_OK;
+}
+
+/* ---- the start: _initialize and init, as calls like any other ---------------
+ * They run in fuel slices and may wait (WASI) without holding a worker: the
+ * first slice runs inside the actor's init; if the start is not over by
+ * then, the actor acknowledges its start later (wr_ctx_defer_start), so a
+ * supervisor still starts the next child only once this one is Ready. */
+static const char *const init_names[2] = {"_initialize", "init"};
+
+static uint64_t init_budget(const wc_actor *a) {
+    uint64_t b = a->comp->def->caps.limits.fuel_per_message;
+    return b ? b : WC_SYNC_FUEL;
+}
+
+/* The next start call from stage `from` on, or NULL when the start is over. */
+static wa_func *init_next(wc_actor *a, int from) {
+    const wc_def *d = a->comp->def;
+    for (a->init_stage = from; a->init_stage < 2; a->init_stage++) {
+        bool has = a->init_stage == 0 ? d->has_initialize : d->has_init;
+        if (has) return wa_instance_func(a->inst, init_names[a->init_stage]);
+    }
+    return NULL;
+}
+
+/* The component can answer: its name becomes visible, then Ready. */
+static bool init_complete(wc_actor *a) {
+    wb_error err;
+    a->in_init = false;
+    a->call = WC_CALL_NONE;
+    wc_comp *c = a->comp;
+    if (wr_register(wr_ctx_system(a->ctx), c->name, wr_ctx_self(a->ctx), &err) != WB_OK) {
+        wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "cannot register \"%s\": %s", c->name, err.msg);
+        return false;
+    }
+    wc_lifecycle_to(&a->lc, WC_STATE_READY, NULL);
+    if (a->start_deferred) wr_ctx_started(a->ctx);
+    return true;
+}
+
+/* After a slice of a start call: the next call, the end of the start, a
+ * failure (lifecycle Failed, false), or more to run (*pending). */
+static bool init_after(wc_actor *a, wa_run_status rs, bool *pending) {
+    *pending = false;
+    for (;;) {
+        const char *name = init_names[a->init_stage];
         if (rs == WA_RUN_TRAP) {
             const wa_trap *t = wa_instance_trap(a->inst);
-            wc_lifecycle_fail(&a->lc, wc_fail_from_trap(t->kind), "%s: %s", names[i], t->message);
-        } else if (rs != WA_RUN_DONE && wb_now_ns() >= start_deadline) {
-            wc_lifecycle_fail(&a->lc, WC_FAIL_TIMEOUT, "%s did not finish within %llu ms", names[i],
-                              (unsigned long long)(WC_START_NS / 1000000));
-        } else if (rs != WA_RUN_DONE) {
-            wc_lifecycle_fail(&a->lc, WC_FAIL_FUEL, "%s used more than %llu fuel", names[i],
-                              (unsigned long long)budget);
-        } else if (r.of.i32 != 0) {
+            wc_lifecycle_fail(&a->lc, wc_fail_from_trap(t->kind), "%s: %s", name, t->message);
+            return false;
+        }
+        if (rs == WA_RUN_SUSPENDED && a->wait_failed) {
+            wc_lifecycle_fail(&a->lc, WC_FAIL_TRAP, "%s: out of memory for a WASI wait", name);
+            return false;
+        }
+        uint64_t used = wa_instance_fuel_used(a->inst) - a->call_fuel0;
+        if (rs == WA_RUN_OUT_OF_FUEL && used >= init_budget(a)) {
+            wc_lifecycle_fail(&a->lc, WC_FAIL_FUEL, "%s used more than %llu fuel", name,
+                              (unsigned long long)init_budget(a));
+            return false;
+        }
+        if (rs != WA_RUN_DONE) {
+            *pending = true;
+            return true;
+        }
+        wa_value r = wa_i32(0);
+        if (a->init_stage == 1) wa_instance_results(a->inst, &r, 1);
+        if (r.of.i32 != 0) {
             wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "init returned %d%s%s", r.of.i32,
                               a->reason[0] ? ": " : "", a->reason);
+            return false;
         }
-        if (a->lc.state == WC_STATE_FAILED) return wb_error_set(err, WB_STATE, "%s", a->lc.reason);
+        wa_func *f = init_next(a, a->init_stage + 1);
+        if (!f) return init_complete(a);
+        a->call_fuel0 = wa_instance_fuel_used(a->inst);
+        rs = wa_instance_call(a->inst, f, NULL, 0, WC_INIT_SLICE);
     }
+}
+
+/* Starts _initialize/init from the actor's init: WB_OK when Ready or when
+ * the start goes on in later turns (kicked by a reply to itself). */
+static wb_status init_begin(wc_actor *a, wb_error *err) {
+    wa_func *f = init_next(a, 0);
+    a->in_init = true;
+    if (!f) return init_complete(a) ? WB_OK : wb_error_set(err, WB_STATE, "%s", a->lc.reason);
+    a->call = WC_CALL_INIT;
+    a->call_fuel0 = wa_instance_fuel_used(a->inst);
+    bool pending;
+    if (!init_after(a, wa_instance_call(a->inst, f, NULL, 0, WC_INIT_SLICE), &pending))
+        return wb_error_set(err, WB_STATE, "%s", a->lc.reason);
+    if (!pending || a->suspended) {
+        if (a->suspended) { /* waiting in WASI: its wake-up is the kick */
+            wr_ctx_defer_start(a->ctx);
+            a->start_deferred = true;
+        }
+        return WB_OK;
+    }
+    /* Out of fuel for now: go on in the actor's next turns, ahead of any
+     * message (await), after a reply it sends itself. */
+    uint64_t corr = 0;
+    wb_status st = wr_ctx_sleep(a->ctx, UINT64_MAX, &corr, err);
+    if (st == WB_OK) st = wr_send_reply(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), corr, 0, NULL, 0, err);
+    if (st != WB_OK) {
+        wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "cannot continue the start: %s", err->msg);
+        return st;
+    }
+    wr_ctx_await(a->ctx, corr);
+    wr_ctx_defer_start(a->ctx);
+    a->start_deferred = true;
+    a->init_kick = corr;
     return WB_OK;
+}
+
+/* A later turn of the start (the kick, a redelivery after a slice, or the
+ * end of a WASI wait). */
+static wr_turn init_continue(wc_actor *a, wa_run_status rs) {
+    bool pending;
+    if (!init_after(a, rs, &pending)) {
+        wr_ctx_exit(a->ctx, WR_EXIT_ERROR, a->lc.reason);
+        return WR_OK;
+    }
+    return pending && !a->suspended ? WR_YIELD : WR_OK;
 }
 
 static wb_status actor_init(wr_ctx *ctx, void *arg) {
@@ -470,16 +568,21 @@ static wb_status actor_init(wr_ctx *ctx, void *arg) {
     wc_rate_init(&a->rate, l->send_rate, l->send_burst, wb_now_ns());
     wc_lifecycle_to(&a->lc, WC_STATE_STARTING, NULL);
     wb_status st = start_instance(a, &err);
-    /* The name becomes visible only once the component can answer. */
-    if (st == WB_OK && (st = wr_register(wr_ctx_system(ctx), c->name, wr_ctx_self(ctx), &err)) != WB_OK)
-        wc_lifecycle_fail(&a->lc, WC_FAIL_INIT, "cannot register \"%s\": %s", c->name, err.msg);
-    if (st == WB_OK) wc_lifecycle_to(&a->lc, WC_STATE_READY, NULL);
+    if (st == WB_OK) st = init_begin(a, &err);
     return st;
 }
 
 /* A message while a call is paused: the redelivered message after a fuel
  * slice, or the reply/timeout a suspended request() waits for. */
 static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
+    if (a->call == WC_CALL_INIT && !(msg->kind == WR_MSG_USER && msg->tag == WC_TAG_SHUTDOWN)) {
+        if (!a->suspended) return init_continue(a, wa_instance_resume(a->inst, wc__slice_fuel(a)));
+        if ((msg->kind == WR_MSG_REPLY || msg->kind == WR_MSG_TIMEOUT) && msg->corr == a->pending_corr) {
+            a->suspended = false;
+            return init_continue(a, wc__wasi_wake(a, wc__slice_fuel(a)));
+        }
+        return WR_OK;
+    }
     if (msg->kind == WR_MSG_USER && msg->tag == WC_TAG_SHUTDOWN) { /* abandon the call */
         if (a->msg_request && !a->replied) wc__reply(a, false, WC_DEAD, NULL, 0, "component stopped");
         wc__wasi_wait_cancel(a);

@@ -54,7 +54,10 @@ typedef struct wc_comp {
 } wc_comp;
 
 /* Which export call is in progress in an actor. */
-typedef enum wc_call_kind { WC_CALL_NONE = 0, WC_CALL_HANDLE, WC_CALL_INVOKE, WC_CALL_HEALTH } wc_call_kind;
+typedef enum wc_call_kind {
+    WC_CALL_NONE = 0, WC_CALL_HANDLE, WC_CALL_INVOKE, WC_CALL_HEALTH,
+    WC_CALL_INIT, /* _initialize or init (init_stage), during the start */
+} wc_call_kind;
 
 /* The actor state of one incarnation (zeroed by the runtime, sized by the
  * spec). Used only by the worker running the actor. */
@@ -67,7 +70,11 @@ typedef struct wc_actor {
     wc_lifecycle lc;
     wa_func *f_handle, *f_health, *f_cleanup;
     wc_rate rate;
-    bool no_suspend;   /* init/cleanup: request() is refused */
+    bool no_suspend;   /* cleanup, the start function: calls run on this thread */
+    bool in_init;      /* _initialize/init running: request() and receive() are refused */
+    int init_stage;    /* 0 _initialize, 1 init */
+    bool start_deferred; /* the start is acknowledged when init is over (wr_ctx_started) */
+    uint64_t init_kick;  /* the reply to itself that continues a start */
     /* The call in progress (survives fuel slices and suspensions). */
     wc_call_kind call;
     bool suspended;        /* inside a host request() or a WASI wait, waiting */

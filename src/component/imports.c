@@ -175,7 +175,7 @@ static wa_host_status imp_request(wa_instance *inst, const wa_value *args, wa_va
     uint32_t len = u32(args[2]), out = u32(args[3]), cap = u32(args[4]);
     int32_t timeout_ms = args[5].of.i32;
     const uint8_t *p = wa_instance_mem_ptr(inst, u32(args[1]), len);
-    int32_t code = a->no_suspend ? WC_STATE : WC_OK;
+    int32_t code = a->no_suspend || a->in_init ? WC_STATE : WC_OK;
     if (code == WC_OK && !wa_instance_mem_ptr(inst, out, cap)) code = WC_INVALID;
     if (code == WC_OK) code = check_send(a, to, p, len);
     uint64_t corr = 0;
@@ -224,7 +224,7 @@ static wa_host_status imp_receive(wa_instance *inst, const wa_value *args, wa_va
     wc_actor *a = actor_of(inst);
     int32_t timeout_ms = args[0].of.i32;
     uint32_t dst = u32(args[1]), cap = u32(args[2]), sender = u32(args[3]);
-    int32_t code = a->no_suspend ? WC_STATE : WC_OK;
+    int32_t code = a->no_suspend || a->in_init ? WC_STATE : WC_OK;
     if (code == WC_OK && (!wa_instance_mem_ptr(inst, dst, cap) || !wa_instance_mem_ptr(inst, sender, 8)))
         code = WC_INVALID;
     if (code == WC_OK) {

@@ -54,6 +54,10 @@ static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool forc
     }
 }
 
+void wr_ctx_defer_start(wr_ctx *ctx) { ctx->defer_ack = true; }
+
+void wr_ctx_started(wr_ctx *ctx) { wr__ack_started(ctx); }
+
 void wr__ack_started(wr_ctx *ctx) {
     wr_msg *k = ctx->a->ack;
     if (!k) return;
