@@ -39,8 +39,10 @@ wb_status wc_payload_check(const uint8_t *p, size_t len, wb_error *err);
 wb_buf *wc_payload_new(wc_codec codec, const void *body, size_t len);
 
 /* Invoke arguments and results: WebAssembly values <-> a payload.
- *   json:  an array of numbers (i64 beyond 2^53 also as a decimal string);
- *          a single parameter may also be given as a bare number
+ *   json:  an array of numbers (i64 beyond 2^53 also as a decimal string;
+ *          NaN and infinities as "NaN", "Infinity", "-Infinity"); a single
+ *          parameter may also be given as a bare number. Output is exact:
+ *          floats in the fewest digits that read back to the same bits
  *   cbor:  an array of integers / floats
  *   borsh, raw: the values packed little-endian (i32/f32 4 bytes, i64/f64 8)
  * Only i32, i64, f32 and f64 convert; anything else is WB_UNSUPPORTED.

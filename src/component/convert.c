@@ -11,6 +11,7 @@
 #include <cjson/cJSON.h>
 
 #include "wactor/component.h"
+#include "component/cbor_guard.h"
 
 static size_t packed_size(wa_valtype t) {
     switch (t) {
@@ -172,6 +173,12 @@ static wb_status from_json(const uint8_t *b, size_t len, const wa_valtype *types
 static wb_status cbor_value(const cbor_item_t *it, wa_valtype t, uint32_t i, wa_value *out,
                             wb_error *err) {
     if (cbor_isa_float_ctrl(it) && cbor_float_get_width(it) != CBOR_FLOAT_0) {
+        /* A float32 stays one: widening it to double would quiet a
+         * signalling NaN and change its bits. */
+        if (t == WA_F32 && cbor_float_get_width(it) == CBOR_FLOAT_32) {
+            *out = wa_f32(cbor_float_get_float4(it));
+            return WB_OK;
+        }
         double d = cbor_float_get_float(it);
         if (t == WA_F32) { *out = wa_f32((float)d); return WB_OK; }
         if (t == WA_F64) { *out = wa_f64(d); return WB_OK; }
@@ -204,7 +211,7 @@ static wb_status cbor_value(const cbor_item_t *it, wa_valtype t, uint32_t i, wa_
 static wb_status from_cbor(const uint8_t *b, size_t len, const wa_valtype *types, uint32_t n,
                            wa_value *out, wb_error *err) {
     struct cbor_load_result res;
-    cbor_item_t *root = cbor_load(b, len, &res);
+    cbor_item_t *root = wc__cbor_load(b, len, &res);
     if (!root) return wb_error_set(err, WB_DECODE, "CBOR arguments do not decode");
     wb_status st = WB_OK;
     if (res.read != len) {

@@ -7,6 +7,7 @@
 #include <cjson/cJSON.h>
 
 #include "wactor/component.h"
+#include "component/cbor_guard.h"
 
 static const struct {
     wc_codec code;
@@ -64,7 +65,7 @@ static wb_status check_json(const uint8_t *b, size_t len, wb_error *err) {
 
 static wb_status check_cbor(const uint8_t *b, size_t len, wb_error *err) {
     struct cbor_load_result res;
-    cbor_item_t *item = cbor_load(b, len, &res);
+    cbor_item_t *item = wc__cbor_load(b, len, &res);
     if (!item) return wb_error_set(err, WB_DECODE, "CBOR body does not decode (error %d)",
                                    (int)res.error.code);
     cbor_decref(&item);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Invoke type conversion: payloads <-> WebAssembly values in every codec. */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -125,9 +126,64 @@ static void cbor_errors(void **state) {
     assert_int_equal(wc_values_from_payload(trunc, 3, t, 1, v, &err), WB_DECODE);
 }
 
+/* Found by fuzz_codec: values -> payload -> values gives the same bits. */
+static void exact_round_trips(void **state) {
+    (void)state;
+    uint32_t snan_bits = 0xff8e8e8eu; /* a signalling NaN with a payload */
+    float snan;
+    memcpy(&snan, &snan_bits, 4);
+    const wa_value in[] = {wa_f64(0.1 + 0.2), wa_f32(0.1f), wa_f64(-0.0), wa_i64(9007199254740991LL),
+                           wa_f64(1.0 / 0.0), wa_f32(-1.0f / 0.0f), wa_f32(snan)};
+    const wa_valtype t[] = {WA_F64, WA_F32, WA_F64, WA_I64, WA_F64, WA_F32, WA_F32};
+    const wc_codec codecs[] = {WC_CODEC_JSON, WC_CODEC_CBOR};
+    for (size_t c = 0; c < WB_ARRAY_LEN(codecs); c++) {
+        wb_buf *b = NULL;
+        wb_error err;
+        wa_value out[7];
+        assert_int_equal(wc_values_to_payload(codecs[c], in, 7, &b, &err), WB_OK);
+        if (wc_values_from_payload(b->data, b->len, t, 7, out, &err) != WB_OK)
+            fail_msg("%s: %s", wc_codec_name(codecs[c]), err.msg);
+        for (int i = 0; i < 6; i++) assert_memory_equal(&out[i].of, &in[i].of, 8);
+        /* JSON has one NaN; CBOR keeps the payload. */
+        if (codecs[c] == WC_CODEC_CBOR) assert_int_equal(out[6].of.f32_bits, snan_bits);
+        else assert_true(isnan(wa_value_f32(out[6])));
+        wb_buf_unref(b);
+    }
+    wb_buf *b = NULL;
+    wb_error err;
+    assert_int_equal(wc_values_to_payload(WC_CODEC_JSON, in, 6, &b, &err), WB_OK);
+    const char *want = "[0.30000000000000004,0.1,-0,9007199254740991,\"Infinity\",\"-Infinity\"]";
+    assert_int_equal(b->len, 2 + strlen(want));
+    assert_memory_equal(b->data + 2, want, b->len - 2);
+    wb_buf_unref(b);
+}
+
+/* What decodes as arguments passes wc_payload_check; strings stay in range. */
+static void json_strict(void **state) {
+    (void)state;
+    const wa_valtype t[] = {WA_I64};
+    const wa_valtype t32[] = {WA_I32};
+    wa_value v[1];
+    wb_error err;
+    const char *bad[] = {"[1] x", "42\x01", "[\"99999999999999999999\"]", "[\"-9223372036854775809\"]"};
+    for (size_t i = 0; i < WB_ARRAY_LEN(bad); i++) {
+        wb_buf *b = text(WC_CODEC_JSON, bad[i]);
+        if (wc_values_from_payload(b->data, b->len, t, 1, v, &err) != WB_DECODE) fail_msg("%s", bad[i]);
+        wb_buf_unref(b);
+    }
+    wb_buf *b = text(WC_CODEC_JSON, "[\"4294967296\"]");
+    assert_int_equal(wc_values_from_payload(b->data, b->len, t32, 1, v, &err), WB_DECODE);
+    wb_buf_unref(b);
+    b = text(WC_CODEC_JSON, "[\"4294967295\"] \n");
+    assert_int_equal(wc_values_from_payload(b->data, b->len, t32, 1, v, &err), WB_OK);
+    assert_int_equal(v[0].of.i32, -1);
+    wb_buf_unref(b);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(json_args),          cmocka_unit_test(json_errors),
+        cmocka_unit_test(exact_round_trips),  cmocka_unit_test(json_strict),
         cmocka_unit_test(roundtrip_all_codecs), cmocka_unit_test(packed_layout),
         cmocka_unit_test(cbor_errors),
     };
