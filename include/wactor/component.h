@@ -260,6 +260,10 @@ typedef struct wc_manifest {
     char *base_dir;
     uint32_t workers;    /* 0: number of cores */
     uint32_t duration_s; /* run time for `wactor run` without --duration; 0: until stopped */
+    /* Node budgets (top-level `limits:`; wc_host_config); 0: the defaults. */
+    uint32_t max_instances;
+    uint64_t max_memory_bytes;
+    uint32_t max_fds;
     wc_component_spec *components;
     size_t ncomponents;
     wc_supervisor_spec *supervisors;

@@ -12,6 +12,10 @@ int cli__run_main(int argc, char **argv);    /* cli_run.c */
 int cli__invoke_main(int argc, char **argv); /* cli_invoke.c */
 int cli__bench_main(int argc, char **argv);  /* cli_bench.c */
 
+/* A size in bytes: digits, optionally followed by K, M or G (KiB, MiB,
+ * GiB); false for anything else or an overflow. */
+bool cli__parse_size(const char *s, uint64_t *out);
+
 /* Reads a whole file into *data (owner: caller, free()). */
 wb_status cli__read_file(const char *path, uint8_t **data, size_t *len, wb_error *err);
 

@@ -24,6 +24,8 @@ typedef struct run_opts {
     bool has_duration; /* else the manifest's */
     uint32_t duration_s;
     uint32_t workers;
+    uint32_t max_instances; /* 0: the manifest's */
+    uint64_t max_memory;
     bool quiet;
 } run_opts;
 
@@ -44,11 +46,14 @@ typedef struct run_view {
 
 static void run_usage(FILE *out) {
     fprintf(out,
-            "usage: wactor run [--duration SECONDS] [--workers N] [--quiet] APP.yaml\n\n"
+            "usage: wactor run [--duration SECONDS] [--workers N] [--max-instances N]\n"
+            "                  [--max-memory SIZE] [--quiet] APP.yaml\n\n"
             "Runs the components of a manifest (see docs/ABI.md) under supervision, prints\n"
             "events (failures, restarts, denials, health) and a status line per component\n"
             "every second, and a summary at the end. --duration overrides the manifest's\n"
-            "duration (0: until Ctrl-C).\n");
+            "duration (0: until Ctrl-C). --max-instances and --max-memory (bytes, K/M/G)\n"
+            "set the node's budgets (the manifest's top-level limits): a start that would\n"
+            "pass them is refused.\n");
 }
 
 /* The slot of `name` (v->m held); -1 when the table is full (restarts of
@@ -131,6 +136,17 @@ static int run_parse(int argc, char **argv, run_opts *o) {
         } else if (!strcmp(a, "--workers") && i + 1 < argc) {
             if (!run_number(argv[++i], 1024, &o->workers)) {
                 fprintf(stderr, "wactor run: --workers wants 0..1024, got '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--max-instances") && i + 1 < argc) {
+            if (!run_number(argv[++i], UINT32_MAX, &o->max_instances) || !o->max_instances) {
+                fprintf(stderr, "wactor run: --max-instances wants a positive count, got '%s'\n", argv[i]);
+                return 2;
+            }
+        } else if (!strcmp(a, "--max-memory") && i + 1 < argc) {
+            if (!cli__parse_size(argv[++i], &o->max_memory) || !o->max_memory) {
+                fprintf(stderr, "wactor run: --max-memory wants a size (bytes, K, M or G), got '%s'\n",
+                        argv[i]);
                 return 2;
             }
         } else if (!strcmp(a, "--quiet")) {
@@ -256,7 +272,10 @@ int cli__run_main(int argc, char **argv) {
         fprintf(stderr, "wactor run: %s\n", engine ? err.msg : "out of memory");
         goto done;
     }
-    wc_host_config hc = {.sys = sys, .engine = engine, .on_event = run_on_event, .event_ud = &view};
+    wc_host_config hc = {.sys = sys, .engine = engine, .on_event = run_on_event, .event_ud = &view,
+                         .max_instances = o.max_instances ? o.max_instances : m->max_instances,
+                         .max_memory_bytes = o.max_memory ? o.max_memory : m->max_memory_bytes,
+                         .max_fds = m->max_fds};
     if (wc_host_new(&hc, &h, &err) != WB_OK || wc_app_start(h, m, &app, &err) != WB_OK) {
         fprintf(stderr, "wactor run: %s\n", err.msg);
         goto done;

@@ -32,6 +32,8 @@ static const char cli_wasm_usage[] =
     "  --env KEY=VALUE         set an environment variable for the program\n"
     "  --fuel N                stop the program with a trap after N units of fuel\n"
     "  --max-memory-pages N    limit linear memory to N 64 KiB pages\n"
+    "  --max-memory SIZE       limit all the memory the instance holds (linear\n"
+    "                          memory, tables, stacks, ...) to SIZE bytes (K/M/G)\n"
     "  --wasi-deny NAME[,...]  deny WASI functions (they return ENOTCAPABLE)\n"
     "\n"
     "exit status: the program's proc_exit code (0 when _start returns),\n"
@@ -45,6 +47,7 @@ typedef struct run_opts {
     uint32_t nenv;
     uint64_t fuel;         /* 0: unlimited */
     uint32_t max_pages;
+    uint64_t max_bytes;
     uint64_t deny;
     const char *file;
     char **prog_argv;      /* argv after FILE */
@@ -124,6 +127,8 @@ static int parse_run(int argc, char **argv, run_opts *o) {
         } else if (strcmp(opt, "--max-memory-pages") == 0 && parse_u64(val, &n) && n > 0 &&
                    n <= 65536) {
             o->max_pages = (uint32_t)n;
+        } else if (strcmp(opt, "--max-memory") == 0 && cli__parse_size(val, &n) && n > 0) {
+            o->max_bytes = n;
         } else if (strcmp(opt, "--wasi-deny") == 0) {
             if (!parse_deny(val, &o->deny)) return 2;
         } else {
@@ -193,6 +198,7 @@ static int run_instance(const run_opts *o, wa_engine *e, wa_module *m, wa_wasi *
     }
     wa_limits limits = {0};
     limits.max_memory_pages = o->max_pages;
+    limits.max_bytes = o->max_bytes;
     limits.max_fuel = o->fuel;
     limits.max_call_depth = CLI_MAX_CALL_DEPTH;
     limits.max_stack_bytes = CLI_MAX_STACK_BYTES;

@@ -226,6 +226,11 @@ static wb_status limits_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     if (!strcmp(k, "max_payload")) return get_u32(c, v, &l->max_payload);
     if (!strcmp(k, "send_rate")) return get_u32(c, v, &l->send_rate);
     if (!strcmp(k, "send_burst")) return get_u32(c, v, &l->send_burst);
+    if (!strcmp(k, "memory_bytes")) return get_u64(c, v, &l->max_memory_bytes);
+    if (!strcmp(k, "mailbox_bytes")) return get_u64(c, v, &l->mailbox_bytes);
+    if (!strcmp(k, "max_fds")) return get_u32(c, v, &l->max_fds);
+    if (!strcmp(k, "spawn_children")) return get_u32(c, v, &l->spawn_children);
+    if (!strcmp(k, "spawn_total")) return get_u32(c, v, &l->spawn_total);
     if (!strcmp(k, "mailbox_policy")) {
         st = get_enum(c, v, policy_names, WB_ARRAY_LEN(policy_names), &e);
         l->mailbox_policy = (wc_mailbox_policy)e;
@@ -401,6 +406,15 @@ static wb_status messages(ctx *c, yaml_node_t *seq, wc_manifest *m) {
     return WB_OK;
 }
 
+/* The node's budgets (top-level `limits:`). */
+static wb_status node_limits_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
+    wc_manifest *m = obj;
+    if (!strcmp(k, "instances")) return get_u32(c, v, &m->max_instances);
+    if (!strcmp(k, "memory_bytes")) return get_u64(c, v, &m->max_memory_bytes);
+    if (!strcmp(k, "fds")) return get_u32(c, v, &m->max_fds);
+    return unknown_key(c, v, k);
+}
+
 static wb_status top_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     wc_manifest *m = obj;
     if (!strcmp(k, "name")) return get_str(c, v, &m->name);
@@ -410,6 +424,7 @@ static wb_status top_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
                                                        : st;
     }
     if (!strcmp(k, "duration")) return get_u32(c, v, &m->duration_s);
+    if (!strcmp(k, "limits")) return each_pair(c, v, node_limits_pair, m);
     if (!strcmp(k, "topics")) return get_list(c, v, &m->topics, topic_check, SIZE_MAX);
     if (!strcmp(k, "messages")) return messages(c, v, m);
     if (!strcmp(k, "components")) {

@@ -47,4 +47,21 @@ printf 'supervisors:\n  - {name: a, parent: b}\n  - {name: b, parent: a}\n' >"$d
 printf 'components:\n  - {name: t, wasm: %s, instances: 300}\n' "$tiny" >"$dir/many.yaml"
 "$w" run --duration 1 --quiet "$dir/many.yaml" >"$dir/out" 2>&1 || fail "300 instances exited $?"
 grep -q "and 44 more instances" "$dir/out" || fail "the summary left instances out silently"
+# Node budgets: --max-instances (or the manifest's top-level limits) refuse
+# the starts past them, with the reason; sizes take K/M/G.
+printf 'components:\n  - {name: t, wasm: %s, instances: 3}\n' "$tiny" >"$dir/three.yaml"
+"$w" run --duration 1 --max-instances 2 "$dir/three.yaml" >"$dir/out" 2>&1
+grep -q "node limit" "$dir/out" || fail "--max-instances 2 let 3 instances start"
+printf 'limits: {instances: 2}\ncomponents:\n  - {name: t, wasm: %s, instances: 3}\n' "$tiny" >"$dir/node.yaml"
+"$w" run --duration 1 "$dir/node.yaml" >"$dir/out" 2>&1
+grep -q "node limit" "$dir/out" || fail "the manifest's limits.instances was not applied"
+for bad in "run --max-memory 12X $dir/three.yaml" "run --max-instances 0 $dir/three.yaml" \
+           "wasm run --max-memory lots $bin/dir_probe.wasm"; do
+    $w $bad >"$dir/out" 2>&1
+    [ $? = 2 ] || fail "wactor $bad accepted"
+done
+# wasm run --max-memory counts all the instance's memory: a C program's
+# linear memory alone is over 64K.
+"$w" wasm run --max-memory 64K "$bin/dir_probe.wasm" >"$dir/out" 2>&1
+[ $? = 1 ] && grep -q "budget" "$dir/out" || fail "--max-memory 64K not enforced"
 echo "input ok"

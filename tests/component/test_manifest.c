@@ -16,6 +16,7 @@ static const char full[] =
     "name: demo\n"
     "workers: 2\n"
     "duration: 10\n"
+    "limits: {instances: 500, memory_bytes: 1073741824, fds: 900}\n"
     "topics: [metrics.cpu, jobs]\n"
     "supervisors:\n"
     "  - name: root\n"
@@ -41,6 +42,11 @@ static const char full[] =
     "      mailbox_policy: drop_oldest\n"
     "      max_payload: 65536\n"
     "      send_rate: 50\n"
+    "      memory_bytes: 33554432\n"
+    "      mailbox_bytes: 1048576\n"
+    "      max_fds: 12\n"
+    "      spawn_children: 5\n"
+    "      spawn_total: 50\n"
     "    capabilities:\n"
     "      send: [aggregator, \"worker.*\"]\n"
     "      publish: metrics.#\n"
@@ -93,6 +99,21 @@ static void parses_everything(void **state) {
     assert_int_equal(w->caps.limits.max_payload, 65536);
     assert_int_equal(w->caps.limits.send_rate, 50);
     assert_int_equal(w->caps.limits.send_burst, 50);
+    assert_int_equal(w->caps.limits.max_memory_bytes, 33554432);
+    assert_int_equal(w->caps.limits.mailbox_bytes, 1048576);
+    assert_int_equal(w->caps.limits.max_fds, 12);
+    assert_int_equal(w->caps.limits.spawn_children, 5);
+    assert_int_equal(w->caps.limits.spawn_total, 50);
+    assert_int_equal(m->max_instances, 500);
+    assert_int_equal(m->max_memory_bytes, 1073741824ull);
+    assert_int_equal(m->max_fds, 900);
+    /* the defaults of what this manifest leaves out */
+    const wc_component_spec *agg = wc_manifest_component(m, "aggregator");
+    assert_int_equal(agg->caps.limits.mailbox_capacity, 10000);
+    assert_int_equal(agg->caps.limits.mailbox_bytes, 16u << 20);
+    assert_int_equal(agg->caps.limits.max_fds, 256);
+    assert_int_equal(agg->caps.limits.spawn_children, 64);
+    assert_int_equal(agg->caps.limits.max_memory_bytes, 256ull * 65536 + (16u << 20));
     assert_true(wc_caps_permits(&w->caps, WC_CAP_SEND, "worker.2"));
     assert_true(wc_caps_permits(&w->caps, WC_CAP_SEND, "aggregator"));
     assert_false(wc_caps_permits(&w->caps, WC_CAP_SEND, "producer"));
