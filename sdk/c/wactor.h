@@ -31,6 +31,7 @@ enum {
     WACTOR_NOMEM = -11,
     WACTOR_UNSUPPORTED = -12,
     WACTOR_ERROR = -13,      /* the target answered with an error */
+    WACTOR_LIMIT = -14,      /* a component or node limit refused it (e.g. spawn) */
 };
 
 /* Health, the result of the optional `health` export. */

@@ -331,6 +331,11 @@ static unsigned spawn_depth(const char *name) {
  * tree; false (nothing taken) when either limit is reached. */
 static bool spawn_admit(wc_actor *a, wc_comp **root_out) {
     wc_comp *sp = a->comp;
+    wc_host *h = sp->host;
+    /* The node's budgets first (the child's start checks them again). */
+    if ((h->max_instances && atomic_load(&h->live_instances) >= h->max_instances) ||
+        (h->mem_budget.max && wa_budget_used(&h->mem_budget) >= h->mem_budget.max))
+        return false;
     wc_comp *root = sp->tree_root ? sp->tree_root : sp;
     const wc_limits *l = &sp->def->caps.limits, *rl = &root->def->caps.limits;
     if (atomic_fetch_add(&sp->live_children, 1) >= l->spawn_children) {
@@ -351,9 +356,12 @@ static int64_t spawn_refused(wc_actor *a, const char *def_name) {
     wc_host *h = sp->host;
     atomic_fetch_add(&h->refused, 1);
     wc__event(h, WC_EV_LIMIT, sp, wr_ctx_self(a->ctx),
-              "spawn of %s refused: %u live children (limit %u), spawn tree at its limit of %u",
+              "spawn of %s refused: %u live children (limit %u), spawn tree limit %u, node: %u instances "
+              "(limit %u), %llu bytes (limit %llu)",
               def_name, atomic_load(&sp->live_children), sp->def->caps.limits.spawn_children,
-              (sp->tree_root ? sp->tree_root : sp)->def->caps.limits.spawn_total);
+              (sp->tree_root ? sp->tree_root : sp)->def->caps.limits.spawn_total,
+              atomic_load(&h->live_instances), h->max_instances,
+              (unsigned long long)wa_budget_used(&h->mem_budget), (unsigned long long)h->mem_budget.max);
     return WC_LIMIT;
 }
 

@@ -273,7 +273,11 @@ static void admission(unsigned workers) {
     wr_id e0 = spawn_ok(&T, "echo", "e0");
     spawn_ok(&T, "echo", "e1");
     spawn_ok(&T, "echo", "e2");
-    wr_id e3 = spawn_ok(&T, "echo", "e3");
+    wr_id e3 = spawn_ok(&T, "block", "e3");
+    /* a guest's spawn past the node's budget: LIMIT (-14), nothing started */
+    char out[64];
+    ask(&T, e3, "spawn echo 3", 10 * SEC, out, sizeof out);
+    assert_string_equal(out, "0 -14");
     wr_id id = 0;
     wb_error err;
     assert_int_equal(wc_spawn(T.host, "echo", "e4", &id, &err), WB_STATE);
