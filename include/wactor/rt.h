@@ -88,9 +88,10 @@ typedef struct wr_actor_spec {
     /* Mailbox bounds, each 0 = none: messages queued, and payload bytes
      * queued (buffers and inline; a message larger than the byte bound
      * never fits). Both 0: the system's defaults (wr_config). One policy
-     * for both. Replies, timeouts, exits and downs are never refused. */
+     * for both. Replies, timeouts, exits and downs are never refused.
+     * (32 bits each: a wider field would grow every actor's slot.) */
     uint32_t mailbox_capacity;
-    uint64_t mailbox_max_bytes;
+    uint32_t mailbox_max_bytes;
     enum wr_mailbox_policy {
         WR_MAILBOX_WAIT = 0,   /* see wr_send: bounded wait outside, park inside */
         WR_MAILBOX_DROP_NEWEST, /* the new message is dropped */
@@ -112,7 +113,7 @@ typedef struct wr_config {
     /* Bounds for an actor spawned with mailbox_capacity and mailbox_max_bytes
      * both 0 (its spec's policy applies); 0 = unbounded. */
     uint32_t default_mailbox_capacity;
-    uint64_t default_mailbox_bytes;
+    uint32_t default_mailbox_bytes;
 } wr_config;
 
 void wr_config_default(wr_config *cfg);

@@ -112,11 +112,11 @@ void wr__table_free(wr_system *sys) {
             wr__actor *a = &page[i];
             wr_msg *m;
             while ((m = wr__mailbox_pop(a)) != NULL) wr__msg_discard(sys, m);
-            wr_msg *u = atomic_exchange(&a->waiters, NULL);
-            while (u) {
-                wr_msg *n = atomic_load_explicit(&u->next_, memory_order_relaxed);
-                wr__msg_free(sys, u);
-                u = n;
+            wr__waiter *wt = atomic_exchange(&a->waiters, NULL);
+            while (wt) {
+                wr__waiter *n = wt->next;
+                wb_free(&sys->alloc, wt, sizeof *wt, WB_TAG_MAILBOX);
+                wt = n;
             }
         }
         wb_free(&sys->alloc, sys->raw_pages[p], sizeof(wr__actor) * PAGE_SLOTS + 64, WB_TAG_ACTOR);
@@ -193,7 +193,7 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     if (spec->name) snprintf(life->name, sizeof life->name, "%s", spec->name);
     life->spec.name = life->name;
     uint32_t cap = spec->mailbox_capacity;
-    uint64_t maxb = spec->mailbox_max_bytes;
+    uint32_t maxb = spec->mailbox_max_bytes;
     if (!cap && !maxb) {
         cap = sys->cfg.default_mailbox_capacity;
         maxb = sys->cfg.default_mailbox_bytes;

@@ -21,14 +21,15 @@
  *   needed to make the victim run.
  * - Nothing the runtime owes an actor may be lost to a failed allocation:
  *   every notice an exit sends (EXIT to links, DOWN to watchers, DEMONITOR to
- *   monitored actors), every start acknowledgement and every UNPARK is an
- *   envelope reserved when the link, monitor, spawn or park was made (and a
- *   failure there is an error to that caller). What cannot be reserved (an
- *   event, an interval's next tick) counts in `lost` and emits WR_EV_LOST.
+ *   monitored actors) and every start acknowledgement is an envelope
+ *   reserved when the link, monitor or spawn was made (a failure there is an
+ *   error to that caller); an unpark needs no memory (a counter and a kick).
+ *   What cannot be reserved (an event, an interval's next tick) counts in
+ *   `lost` and emits WR_EV_LOST.
  * - Parking: WR_YIELD keeps the message for the next turn; wr_ctx_await
  *   defers everything but the awaited reply into a per-actor saved list; a
  *   sender parked on a full WAIT mailbox defers user messages until the
- *   target sends UNPARK from the end of a turn with room.
+ *   target, ending a turn with room, bumps the sender's `unparks` and kicks it.
  */
 #ifndef WACTOR_RT_PRIVATE_H
 #define WACTOR_RT_PRIVATE_H
@@ -46,7 +47,6 @@ enum {
     WR__SIG_EXIT,      /* exit signal from a link or wr_exit; tag = kind, meta = text */
     WR__SIG_MONITOR,   /* from monitors us with ref corr */
     WR__SIG_DEMONITOR,
-    WR__SIG_UNPARK,    /* backpressure target has room again */
     WR__SIG_KILL,      /* turned into an urgent stop (tag = kind) at delivery; timers use it */
 };
 
@@ -73,6 +73,12 @@ typedef struct wr__link {
     wr_msg *note;
 } wr__link;
 
+/* A sender parked on a full mailbox (owner: the target's waiters stack). */
+typedef struct wr__waiter {
+    struct wr__waiter *next;
+    wr_id id;
+} wr__waiter;
+
 /* One incarnation: callbacks plus the user state, one allocation.
  * owner: the actor's runner; freed when the actor exits. */
 typedef struct wr__life {
@@ -94,12 +100,11 @@ typedef struct wr__actor {
     _Atomic(wr_msg *) tail;      /* mailbox producer end (Vyukov MPSC) */
     _Atomic int64_t count;       /* work units pushed minus accounted; 0->1 schedules */
     _Atomic uint64_t hwm;        /* mailbox high water */
-    /* senders parked on our full mailbox: their UNPARK envelopes (to = the
-     * sender), linked through next_; owner: this stack */
-    _Atomic(wr_msg *) waiters;
+    _Atomic(wr__waiter *) waiters; /* senders parked on our full mailbox */
     _Atomic uint64_t drops, restarts;
     _Atomic int64_t bytes;       /* payload bytes of WR__MF_BYTES messages queued */
     _Atomic uint32_t kick;       /* 1: a kick's work unit is in count (wr__kick) */
+    _Atomic uint32_t unparks;    /* bumped by targets with room for us again */
     /* -- read by senders, written at spawn, exit and stop -- */
     _Alignas(64) _Atomic uint64_t id; /* live incarnation id, 0 when none */
     _Atomic uint32_t capacity;   /* 0 = unbounded */
@@ -132,6 +137,7 @@ typedef struct wr__actor {
     uint8_t park;
     bool trap_exit;
     bool token;                  /* holds a self work unit in count */
+    uint32_t park_seq;           /* `unparks` when we registered as a waiter */
     wr_msg *ack;                 /* owner: this actor; start acknowledgement reserved
                                     at spawn (WR__SPAWN_ACK), sent by wr__ack_started */
     struct { _Atomic(wr_msg *) next_; } stub; /* Vyukov stub: only its link is used */
@@ -230,6 +236,7 @@ struct wr_ctx {
     bool defer_ack; /* init: the actor acknowledges its start itself (supervisors) */
     uint8_t exit_kind;
     uint64_t bp_target; /* parked on this target's full mailbox */
+    uint32_t park_seq;  /* the sender's `unparks` when it registered there */
     char exit_text[200];
 };
 

@@ -116,7 +116,7 @@ void wr__dead_letter(wr_system *sys, wr_msg *m) {
     case WR__SIG_LINK: case WR__SIG_MONITOR:
         wr__link_answer_dead(sys, m);
         return;
-    case WR__SIG_UNLINK: case WR__SIG_EXIT: case WR__SIG_DEMONITOR: case WR__SIG_UNPARK:
+    case WR__SIG_UNLINK: case WR__SIG_EXIT: case WR__SIG_DEMONITOR:
     case WR__SIG_KILL: case WR__SIG_INIT: case WR_MSG_TIMEOUT: case WR_MSG_EVENT:
         break;
     default:
@@ -145,17 +145,19 @@ bool wr__mailbox_full(wr__actor *a, size_t size) {
 
 /* Park the sending actor on a full WAIT mailbox: register before pushing so
  * the receiver's turn that consumes our message sees the registration. The
- * registration is the UNPARK envelope itself, so waking needs no memory. */
+ * receiver wakes us by bumping our `unparks` (recorded here first, so a wake
+ * that comes before our handler returns still counts) and a kick: waking
+ * needs no memory. */
 static void park_sender(wr_system *sys, wr_ctx *ctx, wr__actor *a, wr_id to) {
     if (ctx->bp_target) return; /* already parked on someone this turn */
-    wr_msg *u = wr__msg_new(sys);
-    if (!u) return; /* cannot park: the message still goes through, over the bound */
-    wr__msg_reset(u, WR__SIG_UNPARK, to, ctx->a->self, 0, 0);
-    wr_msg *top = atomic_load_explicit(&a->waiters, memory_order_relaxed);
-    do {
-        atomic_store_explicit(&u->next_, top, memory_order_relaxed);
-    } while (!atomic_compare_exchange_weak_explicit(&a->waiters, &top, u, memory_order_acq_rel,
-                                                    memory_order_relaxed));
+    wr__waiter *wt = wb_alloc(&sys->alloc, sizeof *wt, WB_TAG_MAILBOX);
+    if (!wt) return; /* cannot park: the message still goes through, over the bound */
+    wt->id = ctx->a->self;
+    ctx->park_seq = atomic_load_explicit(&ctx->a->unparks, memory_order_acquire);
+    wt->next = atomic_load_explicit(&a->waiters, memory_order_relaxed);
+    while (!atomic_compare_exchange_weak_explicit(&a->waiters, &wt->next, wt, memory_order_acq_rel,
+                                                  memory_order_relaxed)) {
+    }
     ctx->bp_target = to;
 }
 

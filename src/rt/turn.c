@@ -36,8 +36,17 @@ static inline void ctx_init(wr_ctx *ctx, wr__worker *w, wr__actor *a, const wr_m
     ctx->exit_text[0] = '\0';
 }
 
-/* Tell senders parked on our full mailbox that there is room (or that we
- * died): each registration is the UNPARK envelope itself. */
+/* A parked sender runs again once its `unparks` moved (wr__run_turn). A
+ * registration left by a dead incarnation may unpark the slot's next one
+ * early: its next send to a full mailbox parks it again. */
+static void unpark(wr_system *sys, wr_id id) {
+    wr__actor *s = wr__slot(sys, id);
+    if (!s) return;
+    atomic_fetch_add(&s->unparks, 1);
+    wr__kick(sys, s);
+}
+
+/* Tell senders parked on our full mailbox that there is room (or that we died). */
 static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool force) {
     if (!atomic_load_explicit(&a->waiters, memory_order_acquire)) return;
     uint32_t cap = atomic_load_explicit(&a->capacity, memory_order_relaxed);
@@ -46,11 +55,12 @@ static void wake_waiters(wr_system *sys, wr__actor *a, int64_t queued, bool forc
     if (!force && (queued >= room ||
                    (maxb && atomic_load_explicit(&a->bytes, memory_order_relaxed) >= (int64_t)maxb)))
         return;
-    wr_msg *u = atomic_exchange(&a->waiters, NULL);
-    while (u) {
-        wr_msg *n = atomic_load_explicit(&u->next_, memory_order_relaxed);
-        wr__deliver(sys, NULL, u, NULL);
-        u = n;
+    wr__waiter *wt = atomic_exchange(&a->waiters, NULL);
+    while (wt) {
+        wr__waiter *n = wt->next;
+        unpark(sys, wt->id);
+        wb_free(&sys->alloc, wt, sizeof *wt, WB_TAG_MAILBOX);
+        wt = n;
     }
 }
 
@@ -105,7 +115,10 @@ static void exit_actor(wr__worker *w, wr__actor *a, wr_exit_kind why, const char
 
 static void after_handler(wr_ctx *ctx) {
     wr__actor *a = ctx->a;
-    if (ctx->bp_target && a->park == WR__PARK_NONE) a->park = WR__PARK_BACKPRESSURE;
+    if (ctx->bp_target && a->park == WR__PARK_NONE) {
+        a->park = WR__PARK_BACKPRESSURE;
+        a->park_seq = ctx->park_seq;
+    }
     if (ctx->exiting) exit_actor(ctx->w, a, (wr_exit_kind)ctx->exit_kind, ctx->exit_text);
 }
 
@@ -251,9 +264,6 @@ static bool process(wr__worker *w, wr__actor *a, wr_msg *m) {
     case WR__SIG_DEMONITOR:
         wr__list_remove(sys, &a->watchers, 0, m->corr, NULL);
         break;
-    case WR__SIG_UNPARK:
-        if (a->park == WR__PARK_BACKPRESSURE) a->park = WR__PARK_NONE;
-        break;
     default:
         return on_message(w, a, m);
     }
@@ -295,12 +305,16 @@ void wr__run_turn(wr__worker *w, wr__actor *a) {
     bool had_token = a->token;
     int64_t popped = 0;
     a->token = false;
-    /* A kick's unit: taken before the loop, whose first check is the stop word. */
+    /* A kick's unit: taken before the loop, whose first check is the stop
+     * word, and before the unpark check (a kick brings both). */
     int64_t kicked = 0;
     if (atomic_load_explicit(&a->kick, memory_order_relaxed)) {
         kicked = atomic_exchange(&a->kick, 0);
         atomic_store_explicit(&a->taken, had_token + kicked, memory_order_relaxed);
     }
+    if (a->park == WR__PARK_BACKPRESSURE &&
+        atomic_load_explicit(&a->unparks, memory_order_acquire) != a->park_seq)
+        a->park = WR__PARK_NONE;
     for (uint32_t n = 0; n < budget; n++) {
         if (a->self && atomic_load_explicit(&a->stop_id, memory_order_acquire) == a->self) {
             exit_actor(w, a, (wr_exit_kind)atomic_load(&a->stop_kind), NULL);

@@ -260,7 +260,7 @@ static void start_ack_and_restart_failure(void **state) {
 /* ---- what cannot be reserved is counted ---------------------------------------------- */
 
 typedef struct holder {
-    _Atomic int ticks;
+    _Atomic int ticks, ready;
 } holder;
 
 /* Keeps every tick aside for 100 ms (so no envelope comes back for reuse). */
@@ -269,6 +269,7 @@ static wb_status holder_init(wr_ctx *ctx, void *arg) {
     uint64_t corr;
     assert_int_equal(wr_ctx_sleep(ctx, 100 * MS, &corr, NULL), WB_OK);
     wr_ctx_await(ctx, corr);
+    atomic_store(&((holder *)arg)->ready, 1);
     return WB_OK;
 }
 
@@ -292,6 +293,7 @@ static void lost_tick_is_counted(void **state) {
                           .state_size = sizeof(holder *)};
     wr_id id;
     assert_int_equal(wr_spawn(sys, &spec, &h, &id, NULL), WB_OK);
+    assert_true(WAIT_UNTIL(atomic_load(&h.ready), 5000 * MS)); /* its sleep is not what fails */
     uint64_t timer;
     assert_int_equal(wr_send_interval(sys, 0, id, 1 * MS, 7, "t", 1, &timer, NULL), WB_OK);
     fail_alloc_arm(&fa, 1, FAIL_ONCE, WB_TAG_MESSAGE); /* the first tick that needs a new envelope */
