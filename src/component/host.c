@@ -487,7 +487,17 @@ static void names_add_locked(wc_host *h, wc_comp *c) {
 }
 
 wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child_opts *opts,
-                       wc_comp **out, wb_error *err) {
+                       bool *created, wc_comp **out, wb_error *err) {
+    if (created && !*created) { /* only a stopped record of that name may be had */
+        pthread_mutex_lock(&h->lock);
+        wc_comp *old = comp_find_locked(h, name);
+        bool free_one = old && !atomic_load(&old->supervised) && !atomic_load(&old->id) &&
+                        wc_state_final((wc_state)atomic_load(&old->state));
+        pthread_mutex_unlock(&h->lock);
+        if (!free_one)
+            return wb_error_set(err, old ? WB_EXISTS : WB_LIMIT, "no record to reuse for \"%s\"", name);
+    }
+    if (created) *created = false;
     wc_comp *c = calloc(1, sizeof *c);
     if (!c || !(c->name = strdup(name))) {
         free(c);
@@ -527,6 +537,7 @@ wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child
     h->comps_tail = &c->next;
     h->ncomps++;
     pthread_mutex_unlock(&h->lock);
+    if (created) *created = true;
     *out = c;
     return WB_OK;
 }

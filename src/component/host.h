@@ -44,6 +44,10 @@ typedef struct wc_comp {
     struct wc_comp *tree_root; /* the first spawner of its tree (itself at the top) */
     atomic_uint live_children; /* spawned by this record and not yet terminated */
     atomic_uint tree_live;     /* at a tree root: spawned instances alive below it */
+    atomic_uint tree_records;  /* at a tree root: records made for its spawns (never freed;
+                                * a stopped child's record is taken again by a later spawn) */
+    atomic_uint next_slot;     /* the lowest child number that may be free */
+    uint32_t slot;             /* a spawned child's number n in "<spawner>/<def>#n" */
     /* Why the host is about to kill the current incarnation (the runtime's
      * kill carries no text); read and cleared by its terminate. */
     wc_fail_kind kill_kind;
@@ -167,9 +171,12 @@ void wc__comp_set_id(wc_comp *c, wr_id id);
 /* Records the id of a just-spawned child before its init runs (so its
  * spawner can message it at once); no-op once an incarnation started. */
 void wc__comp_claim_id(wc_comp *c, wr_id id);
-/* Creates the record for a new named instance; WB_EXISTS if taken. */
+/* Creates the record for a new named instance, or takes the record of a
+ * stopped, unsupervised one of that name; WB_EXISTS if taken. created (may
+ * be NULL) says which it was; when it points to false on entry, only a
+ * stopped record may be taken (else WB_LIMIT: nothing is created). */
 wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child_opts *opts,
-                       wc_comp **out, wb_error *err);
+                       bool *created, wc_comp **out, wb_error *err);
 
 /* actor.c */
 void wc__actor_spec(wc_comp *c, wr_actor_spec *spec);

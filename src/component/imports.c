@@ -365,17 +365,32 @@ static int64_t spawn_refused(wc_actor *a, const char *def_name) {
     return WC_LIMIT;
 }
 
-/* Creates the child's record under the first free "<spawner>/<def>#<n>". */
-static wb_status spawn_record(wc_actor *a, wc_def *d, const char *def_name, wc_comp **out, wb_error *err) {
+/* Records a spawn tree may make (4 per live instance it may hold): past
+ * them a spawn must take a stopped child's record, so that spawning and
+ * stopping children for ever holds a bounded amount of host memory. */
+#define SPAWN_RECORDS_PER_LIVE_ 4u
+
+/* Creates the child's record under the first free "<spawner>/<def>#<n>",
+ * from the lowest number a child may have freed on. */
+static wb_status spawn_record(wc_actor *a, wc_def *d, const char *def_name, wc_comp *root, wc_comp **out,
+                              wb_error *err) {
     char name[NAME_MAX_ + 80];
-    uint32_t max = a->comp->def->caps.limits.spawn_children;
-    for (uint32_t n = 0; n < max; n++) {
-        if (snprintf(name, sizeof name, "%s/%s#%u", a->comp->name, def_name, n) >= (int)sizeof name)
+    wc_comp *sp = a->comp;
+    uint64_t max = (uint64_t)sp->def->caps.limits.spawn_children * SPAWN_RECORDS_PER_LIVE_;
+    uint64_t records = (uint64_t)root->def->caps.limits.spawn_total * SPAWN_RECORDS_PER_LIVE_;
+    for (uint32_t n = atomic_load(&sp->next_slot); n < max; n++) {
+        if (snprintf(name, sizeof name, "%s/%s#%u", sp->name, def_name, n) >= (int)sizeof name)
             return wb_error_set(err, WB_DENIED, "name too long");
-        wb_status st = wc__comp_new(a->comp->host, d, name, NULL, out, err);
-        if (st != WB_EXISTS) return st;
+        bool created = atomic_load(&root->tree_records) < records;
+        wb_status st = wc__comp_new(sp->host, d, name, NULL, &created, out, err);
+        if (st == WB_EXISTS || (st == WB_LIMIT && n + 1 < max)) continue;
+        if (st != WB_OK) return st;
+        if (created) atomic_fetch_add(&root->tree_records, 1);
+        (*out)->slot = n;
+        atomic_store(&sp->next_slot, n + 1);
+        return WB_OK;
     }
-    return wb_error_set(err, WB_LIMIT, "no free child name");
+    return wb_error_set(err, WB_LIMIT, "no free child record");
 }
 
 static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
@@ -395,7 +410,7 @@ static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_valu
         wc_comp *c = NULL;
         wb_error err;
         wr_id id = 0;
-        wb_status st = spawn_record(a, d, def_name, &c, &err);
+        wb_status st = spawn_record(a, d, def_name, root, &c, &err);
         if (st == WB_OK) {
             c->spawner = a->comp; /* released by the child's terminate (actor.c) */
             c->tree_root = root;

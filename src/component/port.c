@@ -52,7 +52,7 @@ wb_status wc_spawn(wc_host *h, const char *def, const char *name, wr_id *out, wb
     if (!name || !*name) return wb_error_set(err, WB_INVALID_ARG, "a component needs a name");
     if (wr_lookup(h->sys, name)) return wb_error_set(err, WB_EXISTS, "name \"%s\" is taken", name);
     wc_comp *c = NULL;
-    wb_status st = wc__comp_new(h, d, name, NULL, &c, err);
+    wb_status st = wc__comp_new(h, d, name, NULL, NULL, &c, err);
     if (st != WB_OK) return st;
     /* Set before the actor runs, so wait_ready never sees a stale state. */
     atomic_store(&c->state, WC_STATE_CREATING);
@@ -70,7 +70,7 @@ wb_status wc_child_spec(wc_host *h, const char *def, const char *name, const wc_
     wc_def *d = wc__def_find(h, def);
     if (!d) return wb_error_set(err, WB_NOT_FOUND, "no component definition \"%s\"", def);
     wc_comp *c = NULL;
-    wb_status st = wc__comp_new(h, d, name, opts, &c, err);
+    wb_status st = wc__comp_new(h, d, name, opts, NULL, &c, err);
     if (st != WB_OK) return st;
     atomic_store(&c->supervised, true);
     out->name = c->name;

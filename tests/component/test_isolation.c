@@ -36,6 +36,7 @@ static void define_all(void) {
     wc_caps_close(&c);
     define_guest(&T, "echo", "echo", NULL);
     define_guest(&T, "spinhealth", "spin_health", NULL);
+    define_guest(&T, "badinit", "bad_init", NULL);
     define_guest(&T, "bomb", "table_bomb", NULL);
     wc_caps_init(&c);
     char *sleep_only[] = {"poll_oneoff", "clock_time_get", NULL};
@@ -251,6 +252,22 @@ static void limits(unsigned workers) {
     ask(&T, b, "spawn echo 100", 30 * SEC, out, sizeof out);
     assert_string_equal(out, "64 -14");
     assert_true(wc_host_count_events(T.host, WC_EV_LIMIT, "b") >= 1);
+    /* children that come and go reuse their records: ten rounds of 40
+     * spawns (each child's init fails at once) make at most 64 records */
+    wr_id b2 = spawn_ok(&T, "block", "b2");
+    size_t records0 = wc_host_names(T.host, NULL, 0);
+    wc_host_stats hs0, hs;
+    wc_host_stats_get(T.host, &hs0);
+    for (int round = 0; round < 10; round++) {
+        ask(&T, b2, "spawn badinit 40", 30 * SEC, out, sizeof out);
+        assert_true(strtol(out, NULL, 10) > 0);
+        for (int i = 0; i < 5000; i++) { /* until every child is gone again */
+            wc_host_stats_get(T.host, &hs);
+            if (hs.live_instances <= hs0.live_instances) break;
+            wb_sleep_ns(MS);
+        }
+    }
+    assert_true(wc_host_names(T.host, NULL, 0) - records0 <= 64);
     /* tables past the memory budget: the start is refused, nothing held */
     wr_id id = 0;
     wb_error err;
