@@ -462,6 +462,7 @@ wb_status wc_app_start(wc_host *h, const wc_manifest *m, wc_app **out, wb_error 
 void wc_app_stop(wc_app *app);
 void wc_app_free(wc_app *app); /* after the system is shut down */
 wr_id wc_app_root(const wc_app *app);
+const char *wc_app_root_name(const wc_app *app); /* the root supervisor's name */
 /* Restart history of instance `name` from its supervisor. */
 wb_status wc_app_history(wc_app *app, const char *name, wr_restart_entry *out, size_t max,
                          size_t *n);

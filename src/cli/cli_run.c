@@ -2,6 +2,7 @@
 /* `wactor run APP.yaml`: runs a manifest's components under supervision,
  * shows what happens while it runs (states, message rates, failures,
  * restarts) and prints a summary at the end. */
+#define _GNU_SOURCE /* strsignal, sigaction */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -13,7 +14,7 @@
 #include "wactor/component.h"
 
 static volatile sig_atomic_t run_interrupted;
-static void on_sigint(int sig) { run_interrupted = 1; }
+static void on_stop_signal(int sig) { run_interrupted = sig; }
 
 /* The status lines and the summary show this many instances; a note says
  * how many more there are. */
@@ -40,8 +41,10 @@ typedef struct run_view {
      * any name an event carries. */
     char ready_name[64][sizeof ((wc_event *)0)->component];
     unsigned ready_count[64];
-    uint64_t failed_at[64];
+    uint64_t failed_at[64]; /* when it last went down (failed or stopped) */
+    bool own_failure[64];   /* ... and whether that was its own failure */
     unsigned nready;
+    char last_failed[sizeof ((wc_event *)0)->component]; /* the latest component to fail */
 } run_view;
 
 static void run_usage(FILE *out) {
@@ -65,6 +68,7 @@ static int run_slot(run_view *v, const char *name) {
     snprintf(v->ready_name[v->nready], sizeof v->ready_name[0], "%s", name);
     v->ready_count[v->nready] = 0;
     v->failed_at[v->nready] = 0;
+    v->own_failure[v->nready] = false;
     return (int)v->nready++;
 }
 
@@ -73,19 +77,26 @@ static void run_on_event(void *ud, const wc_event *ev) {
     run_view *v = ud;
     if (v->quiet) return;
     bool ready = ev->type == WC_EV_TRANSITION && ev->to == WC_STATE_READY;
-    bool show = ev->type != WC_EV_TRANSITION || ev->to == WC_STATE_FAILED || ready;
-    if (!show) return;
+    bool failed = ev->type == WC_EV_TRANSITION && ev->to == WC_STATE_FAILED;
+    bool stopped = ev->type == WC_EV_TRANSITION && ev->to == WC_STATE_TERMINATED;
+    if (ev->type == WC_EV_TRANSITION && !ready && !failed && !stopped) return;
     pthread_mutex_lock(&v->m);
     int slot = ev->type == WC_EV_TRANSITION ? run_slot(v, ev->component) : -1;
     unsigned starts = 0;
     uint64_t down_ns = 0;
+    bool own = false;
+    char with[sizeof v->last_failed] = "";
     if (slot >= 0 && ready) {
         starts = ++v->ready_count[slot];
         if (v->failed_at[slot]) down_ns = ev->time_ns - v->failed_at[slot];
-    } else if (slot >= 0) {
+        own = v->own_failure[slot];
+        snprintf(with, sizeof with, "%s", v->last_failed);
+    } else if (slot >= 0 && (failed || stopped)) {
         v->failed_at[slot] = ev->time_ns;
+        v->own_failure[slot] = failed;
+        if (failed) snprintf(v->last_failed, sizeof v->last_failed, "%s", ev->component);
     }
-    if (ready && starts < 2) {
+    if ((ready && starts < 2) || stopped) { /* a first start, or a stop: no line of its own */
         pthread_mutex_unlock(&v->m);
         return;
     }
@@ -97,9 +108,13 @@ static void run_on_event(void *ud, const wc_event *ev) {
     }
     if (v->printed_this_second++ < 40) {
         double t = (double)(ev->time_ns - v->t0) / 1e9;
-        if (ready)
-            printf("%7.3fs  %-14s restarted: ready again %.0f ms after the failure (start %u)\n", t,
+        if (ready && own)
+            printf("%7.3fs  %-14s restarted: ready again %.0f ms after its failure (start %u)\n", t,
                    ev->component, (double)down_ns / 1e6, starts);
+        else if (ready)
+            printf("%7.3fs  %-14s restarted with %s, which failed: ready again %.0f ms after it was "
+                   "stopped (start %u)\n",
+                   t, ev->component, with[0] ? with : "a sibling", (double)down_ns / 1e6, starts);
         else if (ev->type == WC_EV_TRANSITION)
             printf("%7.3fs  %-14s FAILED (%s): %s\n", t, ev->component, wc_fail_name(ev->fail), ev->text);
         else
@@ -233,12 +248,16 @@ static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
 }
 
 /* Runs the app until the duration passes or Ctrl-C. */
-static void run_loop(wc_host *h, const run_opts *o, uint64_t t0, uint64_t duration_ns) {
+/* Runs until the duration, a stop signal, or the root supervisor's end
+ * (it gave up: its restart intensity was reached); false for the last. */
+static bool run_loop(wc_host *h, wc_app *app, const run_opts *o, uint64_t t0, uint64_t duration_ns) {
     uint64_t last_msgs[RUN_SHOWN] = {0};
     uint64_t last = t0;
+    wr_system *sys = wc_host_system(h);
     while (!run_interrupted) {
         uint64_t now = wb_now_ns();
         if (duration_ns && now - t0 >= duration_ns) break;
+        if (!wr_alive(sys, wc_app_root(app))) return false;
         if (now - last >= 1000000000ull) {
             if (!o->quiet)
                 run_status(h, last_msgs, RUN_SHOWN, (double)(now - t0) / 1e9, (double)(now - last) / 1e9);
@@ -246,6 +265,7 @@ static void run_loop(wc_host *h, const run_opts *o, uint64_t t0, uint64_t durati
         }
         wb_sleep_ns(20000000);
     }
+    return true;
 }
 
 int cli__run_main(int argc, char **argv) {
@@ -285,15 +305,29 @@ int cli__run_main(int argc, char **argv) {
            m->ncomponents, wr_system_workers(sys), dur ? "" : ", Ctrl-C to stop");
     if (dur) printf("wactor: for %u s\n", dur);
     fflush(stdout);
-    signal(SIGINT, on_sigint);
-    run_loop(h, &o, view.t0, (uint64_t)dur * 1000000000ull);
+    /* SIGTERM (a service manager) and SIGHUP (a closed terminal) stop it as
+     * gracefully as Ctrl-C: cleanups, the summary, status 0. */
+    struct sigaction sa = {.sa_handler = on_stop_signal};
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    sigaction(SIGHUP, &sa, NULL);
+    bool root_alive = run_loop(h, app, &o, view.t0, (uint64_t)dur * 1000000000ull);
+    if (run_interrupted) printf("wactor: %s, stopping\n", strsignal(run_interrupted));
     wc_app_stop(app);
     uint64_t t_stop = wb_now_ns();
-    run_summary(h, app, view.t0, (double)(t_stop - view.t0) / 1e9);
+    /* Cleanups run (and log) first; the summary comes after them. */
     wb_status st = wr_system_shutdown(sys, 5000000000ull);
-    printf("  shutdown: %s in %.0f ms\n", st == WB_OK ? "clean" : "cut short by the deadline",
-           (double)(wb_now_ns() - t_stop) / 1e6);
+    double stop_ms = (double)(wb_now_ns() - t_stop) / 1e6;
+    fflush(stderr);
+    run_summary(h, app, view.t0, (double)(t_stop - view.t0) / 1e9);
+    printf("  shutdown: %s in %.0f ms\n", st == WB_OK ? "clean" : "cut short by the deadline", stop_ms);
     rc = 0;
+    if (!root_alive) { /* as OTP stops the node when its top supervisor gives up */
+        fprintf(stderr, "wactor run: supervisor \"%s\" gave up (its children failed more than its restart "
+                        "intensity allows); stopping with status 3\n", wc_app_root_name(app));
+        rc = 3;
+    }
 done:
     wr_system_free(sys); /* shuts down first if still running */
     wc_app_free(app);

@@ -355,6 +355,8 @@ void wc_app_free(wc_app *app) {
 
 wr_id wc_app_root(const wc_app *app) { return app->root; }
 
+const char *wc_app_root_name(const wc_app *app) { return app->sups[0].name; }
+
 /* Current id of supervisor s: its path from the root, walked down one level
  * at a time. Iterative, and bounded: link_sups made the parents a tree. */
 static wb_status sup_id(wc_app *app, size_t s, wr_id *out) {
