@@ -161,6 +161,8 @@ wr_id wr_ctx_self(const wr_ctx *ctx);
 void *wr_ctx_state(const wr_ctx *ctx);
 wr_system *wr_ctx_system(const wr_ctx *ctx);
 bool wr_alive(wr_system *sys, wr_id id);
+/* Whether id ever named an actor (alive or gone): tells DEAD from NOT_FOUND. */
+bool wr_id_issued(wr_system *sys, wr_id id);
 
 /* The caller exits when its handler returns. text may be NULL (copied). */
 void wr_ctx_exit(wr_ctx *ctx, wr_exit_kind kind, const char *text);

@@ -71,6 +71,9 @@ static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t 
     if (st != WB_OK) return wc_code_from_status(st);
     bool permitted = false;
     wc_comp *tc = route_find(a, target, &permitted);
+    /* Nobody there: no capability is in question (and no denial recorded). */
+    wr_system *sys = wr_ctx_system(a->ctx);
+    if (!tc && !wr_alive(sys, target)) return wr_id_issued(sys, target) ? WC_DEAD : WC_NOT_FOUND;
     /* Answering whoever wrote to us, or writing to ourselves, needs no grant;
      * nor does an id we looked up with permission. */
     bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) || granted(a, target) ||

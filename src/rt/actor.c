@@ -37,6 +37,12 @@ wr__actor *wr__live(wr_system *sys, wr_id id) {
 
 bool wr_alive(wr_system *sys, wr_id id) { return sys && wr__live(sys, id) != NULL; }
 
+bool wr_id_issued(wr_system *sys, wr_id id) {
+    wr__actor *a = sys && id ? wr__slot(sys, id) : NULL;
+    uint32_t gen = (uint32_t)(id >> 32);
+    return a && gen && gen <= atomic_load_explicit(&a->gen, memory_order_relaxed);
+}
+
 static void free_push(wr_system *sys, wr__actor *a) {
     uint64_t h = atomic_load(&sys->free_head);
     uint64_t nh;
@@ -198,8 +204,10 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
         cap = sys->cfg.default_mailbox_capacity;
         maxb = sys->cfg.default_mailbox_bytes;
     }
-    if (++a->gen == 0) a->gen = 1;
-    wr_id id = ((uint64_t)a->gen << 32) | a->idx;
+    uint32_t gen = atomic_load_explicit(&a->gen, memory_order_relaxed) + 1;
+    if (gen == 0) gen = 1;
+    atomic_store_explicit(&a->gen, gen, memory_order_relaxed);
+    wr_id id = ((uint64_t)gen << 32) | a->idx;
     atomic_store_explicit(&a->capacity, cap, memory_order_relaxed);
     atomic_store_explicit(&a->max_bytes, maxb, memory_order_relaxed);
     atomic_store_explicit(&a->policy, (uint32_t)spec->mailbox_policy, memory_order_relaxed);

@@ -132,7 +132,8 @@ typedef struct wr__actor {
     uint64_t await_corr;
     uint32_t await_tag;          /* a USER message with this tag also ends the await (0: none) */
     uint32_t idx;
-    uint32_t gen;                /* owner: the spawner holding the free slot */
+    _Atomic uint32_t gen;        /* written by the spawner holding the free slot; read by
+                                  * wr_id_issued from anywhere */
     uint32_t budget;
     uint8_t park;
     bool trap_exit;

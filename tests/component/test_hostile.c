@@ -74,8 +74,25 @@ static void unknown_targets(void **state) {
     for (int i = 0; i < 5; i++)
         if (c[i] >= 0) fail_msg("call %d returned %ld: \"%s\"", i, c[i], out);
     assert_int_equal(c[4], -2); /* lookup: NOT_FOUND */
+    /* an id that was never issued: NOT_FOUND, not DENIED (sender has "#") */
+    assert_int_equal(c[2], -2);
+    assert_int_equal(c[3], -2);
     assert_int_equal(witness_count(), before);
     expect_ready("abuse-unknown");
+    /* a component that just stopped: DEAD; neither is a denial */
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "abuse-unknown", &info), WB_OK);
+    uint64_t denied0 = info.denied;
+    wr_id gone = spawn_ok(&T, "echo", "echo-gone");
+    wb_error err;
+    assert_int_equal(wc_stop(T.host, gone, &err), WB_OK);
+    while (wr_alive(T.sys, gone)) wb_sleep_ns(MS);
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "sendto %llu", (unsigned long long)gone);
+    answer(a, cmd, out, sizeof out);
+    assert_string_equal(out, "-6 -6");
+    assert_int_equal(wc_info_get(T.host, "abuse-unknown", &info), WB_OK);
+    assert_int_equal(info.denied, denied0);
 }
 
 /* Pointers past the end of linear memory and negative lengths: INVALID for

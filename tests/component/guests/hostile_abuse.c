@@ -2,6 +2,7 @@
 /* Hostile test guest: abuses the host imports on command and answers with
  * the status codes it got back (each a space-separated "N"):
  *   unknown           send to ids no component has: 0, -1, a made-up id
+ *   sendto ID         a send and a request to ID
  *   badptr            payloads, names and buffers outside linear memory or
  *                     with negative lengths (send, lookup, publish, msg_read,
  *                     receive, reply)
@@ -60,6 +61,18 @@ static int32_t cmd_oversize(char *t, char *s) {
     return append(t, 0, wactor_send(target, buf, len));
 }
 
+/* "sendto ID": a message and a request to that id (a stopped one: DEAD). */
+static int32_t cmd_sendto(char *t, char *s) {
+    int64_t id = 0;
+    while (*s >= '0' && *s <= '9') id = id * 10 + (*s++ - '0');
+    static uint8_t p[2] = {WACTOR_CODEC_RAW, 'x'};
+    static uint8_t out[16];
+    int32_t n = 0;
+    n = append(t, n, wactor_send(id, p, 2));
+    n = append(t, n, wactor_request(id, p, 2, out, 16, 100));
+    return n;
+}
+
 static int32_t cmd_grow(char *t) {
     while (__builtin_wasm_memory_grow(0, 1) != (size_t)-1) {
     }
@@ -85,6 +98,7 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
     else if (guest_starts(cmd, "badptr")) n = cmd_badptr(t);
     else if (guest_starts(cmd, "oversize")) n = cmd_oversize(t, s);
     else if (guest_starts(cmd, "grow")) n = cmd_grow(t);
+    else if (guest_starts(cmd, "sendto")) n = cmd_sendto(t, s);
     else if (guest_starts(cmd, "spin")) cmd_spin();
     else guest_cat(t, &n, "unknown command");
     return guest_answer(sender, kind, corr, t, n) < 0;
