@@ -207,7 +207,10 @@ static wr_turn port_handle(wr_ctx *ctx, const wr_msg *msg) {
     } else if (msg->kind == WR_MSG_TIMEOUT) {
         port_finish(pc, false, WC_TIMEOUT, NULL, "no reply in time");
     } else if (msg->tag == WC_REPLY_OK) {
-        port_finish(pc, true, 0, msg->payload ? wb_buf_ref(msg->payload) : wb_buf_from(b, len), NULL);
+        /* An inline reply is copied: without memory it is an error, not an empty answer. */
+        wb_buf *p = msg->payload ? wb_buf_ref(msg->payload) : wb_buf_from(b, len);
+        if (p) port_finish(pc, true, 0, p, NULL);
+        else port_finish(pc, false, WC_NOMEM, NULL, "out of memory for the reply");
     } else {
         int32_t code = WC_ERROR;
         char reason[192] = "";

@@ -631,7 +631,7 @@ static wb_status compile_func(comp *c, uint32_t def, wa_code *out, wb_error *err
         c->cur_off = in.offset;
         done = instr(c, &in);
     }
-    if (c->fuel_pos != NONE) c->code[c->fuel_pos] = c->fuel_count ? c->fuel_count : 1;
+    fuel_close(c); /* guarded: after a failed emit fuel_pos may lie past the code */
     if (c->oom) return wb_error_set(err, WB_NOMEM, "out of memory compiling function %u", def);
     if (!done || c->bad)
         return wb_error_set(err, WB_INVALID, "cannot compile function %u at offset %u",
