@@ -35,13 +35,18 @@ static void on_transition(void *ud, const wc_transition *t) {
 wb_status wc__reply(wc_actor *a, bool ok, int32_t code, const void *data, size_t len,
                     const char *reason) {
     if (!a->msg_request || a->replied) return WB_STATE;
-    a->replied = true;
     wb_error err;
-    if (ok) return wr_ctx_reply(a->ctx, &a->req_copy, WC_REPLY_OK, data, len, &err);
-    wb_buf *b = wc__error_payload(code, reason);
-    if (!b) return WB_NOMEM;
-    wb_status st = wr_ctx_reply(a->ctx, &a->req_copy, WC_REPLY_ERROR, b->data, b->len, &err);
-    wb_buf_unref(b);
+    wb_status st = WB_NOMEM;
+    if (ok) {
+        st = wr_ctx_reply(a->ctx, &a->req_copy, WC_REPLY_OK, data, len, &err);
+    } else {
+        wb_buf *b = wc__error_payload(code, reason);
+        if (b) st = wr_ctx_reply(a->ctx, &a->req_copy, WC_REPLY_ERROR, b->data, b->len, &err);
+        wb_buf_unref(b);
+    }
+    /* One that could not be sent is still owed: the error reply that
+     * follows a failed call (or a stop) may get through. */
+    a->replied = st == WB_OK;
     return st;
 }
 
@@ -57,9 +62,18 @@ static void message_clear(wc_actor *a) {
     a->reason[0] = 0;
 }
 
-/* Keeps what the guest may read of msg after the runtime takes it back. */
+/* Keeps what the guest may read of msg after the runtime takes it back.
+ * The header first: a message that cannot be kept can still be answered. */
 static wb_status message_take(wc_actor *a, const wr_msg *msg, int32_t kind) {
     message_clear(a);
+    a->msg_from = msg->from;
+    a->msg_kind = kind;
+    a->msg_request = msg->kind == WR_MSG_REQUEST;
+    if (a->msg_request) {
+        a->req_copy = *msg;
+        a->req_copy.payload = a->req_copy.meta = NULL;
+        atomic_store_explicit(&a->req_copy.next_, NULL, memory_order_relaxed);
+    }
     size_t len = 0;
     const void *bytes = wr_msg_bytes(msg, &len);
     if (len > UINT32_MAX) return WB_LIMIT;
@@ -78,14 +92,6 @@ static wb_status message_take(wc_actor *a, const wr_msg *msg, int32_t kind) {
     if (msg->kind == WR_MSG_PUBLISH) {
         const char *topic = wr_msg_topic(msg);
         if (!(a->msg_topic = wb_buf_from(topic, strlen(topic)))) return WB_NOMEM;
-    }
-    a->msg_from = msg->from;
-    a->msg_kind = kind;
-    a->msg_request = msg->kind == WR_MSG_REQUEST;
-    if (a->msg_request) {
-        a->req_copy = *msg;
-        a->req_copy.payload = a->req_copy.meta = NULL;
-        atomic_store_explicit(&a->req_copy.next_, NULL, memory_order_relaxed);
     }
     return WB_OK;
 }
@@ -284,16 +290,15 @@ static wr_turn after_run(wc_actor *a, wa_run_status st) {
 
 /* ---- starting calls ----------------------------------------------------------- */
 static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
-    if (message_take(a, msg, kind) != WB_OK) {
-        wc__reply(a, false, WC_NOMEM, NULL, 0, "out of memory");
-        message_clear(a);
-        return WR_OK;
-    }
-    size_t len = a->msg_len;
     wc_codec codec;
     size_t off;
     wb_error err;
-    wb_status st = wc_payload_split(a->msg_data, len, &codec, &off, &err);
+    /* One that cannot be kept (no memory for an event's topic) is refused
+     * like a bad one, so that it is never dropped unseen. */
+    wb_status st = message_take(a, msg, kind);
+    if (st != WB_OK) wb_error_set(&err, st, "%s", st == WB_NOMEM ? "out of memory" : "too large");
+    size_t len = a->msg_len;
+    if (st == WB_OK) st = wc_payload_split(a->msg_data, len, &codec, &off, &err);
     if (st == WB_OK && len > a->comp->def->caps.limits.max_payload)
         st = wb_error_set(&err, WB_LIMIT, "payload of %zu bytes over the limit", len);
     if (st != WB_OK) { /* refused before the guest sees it */
@@ -311,8 +316,15 @@ static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
     return after_run(a, wa_instance_call(a->inst, a->f_handle, args, 4, wc__slice_fuel(a)));
 }
 
+/* A request whose message could not be kept: answered, never left to time out. */
+static wr_turn refuse_nomem(wc_actor *a) {
+    wc__reply(a, false, WC_NOMEM, NULL, 0, "out of memory");
+    message_clear(a);
+    return WR_OK;
+}
+
 static wr_turn begin_invoke(wc_actor *a, const wr_msg *msg) {
-    if (message_take(a, msg, 0) != WB_OK) return WR_OK;
+    if (message_take(a, msg, 0) != WB_OK) return refuse_nomem(a);
     const uint8_t *p = a->msg_data;
     size_t len = a->msg_len;
     const uint8_t *nul = p ? memchr(p, 0, len) : NULL;
@@ -341,7 +353,7 @@ static wr_turn begin_invoke(wc_actor *a, const wr_msg *msg) {
 }
 
 static wr_turn begin_health(wc_actor *a, const wr_msg *msg) {
-    if (message_take(a, msg, 0) != WB_OK) return WR_OK;
+    if (message_take(a, msg, 0) != WB_OK) return refuse_nomem(a);
     if (!a->f_health) {
         reply_health(a, WC_HEALTHY);
         message_clear(a);
