@@ -438,6 +438,7 @@ typedef struct wc_info {
     uint32_t incarnations;     /* starts, including restarts */
     uint32_t failures;
     uint64_t messages, error_replies, denied, throttled, fuel_used;
+    uint64_t late_replies; /* replies to its requests that came after their timeout */
 } wc_info;
 wb_status wc_info_get(wc_host *h, const char *name, wc_info *out);
 /* Names of the known instances, in creation order; *n total. */

@@ -100,6 +100,9 @@ typedef struct wr_actor_spec {
         WR_MAILBOX_ERROR,       /* the sender gets WB_FULL */
     } mailbox_policy;
     uint32_t budget; /* messages per turn; 0 = system default */
+    /* A REPLY that comes after its request was settled (timed out) reaches
+     * handle (to be counted, say) instead of the dead letters. */
+    bool late_replies;
 } wr_actor_spec;
 
 /* ---- system ----------------------------------------------------------------- */

@@ -622,6 +622,19 @@ static wr_turn continue_call(wc_actor *a, const wr_msg *msg) {
     return WR_OK;
 }
 
+/* A reply to a request that timed out already (the runtime hands late
+ * replies to us: wr_actor_spec.late_replies): dropped, counted, an event.
+ * The poller's wake-up of a WASI wait that its timer ended first is ours,
+ * not the guest's: dropped silently. */
+static void late_reply(wc_actor *a, const wr_msg *msg) {
+    for (size_t i = 0; i < WB_ARRAY_LEN(a->waits_done); i++)
+        if (a->waits_done[i] == msg->corr) return;
+    atomic_fetch_add(&a->comp->late_replies, 1);
+    wc__event(a->comp->host, WC_EV_LATE_REPLY, a->comp, wr_ctx_self(a->ctx),
+              "%s for request %llu arrived after it was settled",
+              msg->kind == WR_MSG_REPLY ? "reply" : "timeout", (unsigned long long)msg->corr);
+}
+
 static wr_turn actor_handle(wr_ctx *ctx, const wr_msg *msg) {
     wc_actor *a = wr_ctx_state(ctx);
     a->ctx = ctx;
@@ -650,9 +663,7 @@ static wr_turn actor_handle(wr_ctx *ctx, const wr_msg *msg) {
         return begin_handle(a, msg, 3);
     case WR_MSG_REPLY:
     case WR_MSG_TIMEOUT:
-        wc__event(a->comp->host, WC_EV_LATE_REPLY, a->comp, wr_ctx_self(ctx),
-                  "%s for request %llu arrived after it was settled",
-                  msg->kind == WR_MSG_REPLY ? "reply" : "timeout", (unsigned long long)msg->corr);
+        late_reply(a, msg);
         return WR_OK;
     default:
         return WR_OK;
@@ -718,7 +729,8 @@ void wc__actor_spec(wc_comp *c, wr_actor_spec *spec) {
     spec->state_size = sizeof(wc_actor);
     const wc_limits *l = &c->def->caps.limits;
     spec->mailbox_capacity = l->mailbox_capacity;
-    spec->mailbox_max_bytes = l->mailbox_bytes;
+    spec->mailbox_max_bytes = l->mailbox_bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)l->mailbox_bytes;
+    spec->late_replies = true; /* counted as late-reply events (late_reply) */
     spec->mailbox_policy = l->mailbox_policy == WC_MAILBOX_DROP_NEWEST   ? WR_MAILBOX_DROP_NEWEST
                            : l->mailbox_policy == WC_MAILBOX_DROP_OLDEST ? WR_MAILBOX_DROP_OLDEST
                                                                          : WR_MAILBOX_ERROR;

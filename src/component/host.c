@@ -557,6 +557,7 @@ wb_status wc_info_get(wc_host *h, const char *name, wc_info *out) {
     out->denied = atomic_load(&c->denied);
     out->throttled = atomic_load(&c->throttled);
     out->fuel_used = atomic_load(&c->fuel_used);
+    out->late_replies = atomic_load(&c->late_replies);
     pthread_mutex_lock(&c->lock);
     out->fail = c->fail;
     snprintf(out->reason, sizeof out->reason, "%s", c->reason);

@@ -35,7 +35,7 @@ typedef struct wc_comp {
     _Atomic(int) state;      /* wc_state of the current incarnation */
     _Atomic(bool) supervised;
     atomic_uint incarnations, failures;
-    atomic_uint_fast64_t messages, error_replies, denied, throttled, fuel_used;
+    atomic_uint_fast64_t messages, error_replies, denied, throttled, fuel_used, late_replies;
     pthread_mutex_t lock;
     wc_fail_kind fail;
     char reason[160];
@@ -89,6 +89,8 @@ typedef struct wc_actor {
     uint32_t wait_nfds;
     uint64_t wait_reg;     /* its registration with the host's poller; 0: none */
     bool wait_failed;      /* the wait could not be set up: the call fails */
+    uint64_t waits_done[4]; /* corrs of recent descriptor waits (late wake-ups are ours) */
+    uint32_t waits_done_next;
     bool counted;          /* this incarnation holds a slot of the node's instances */
     uint64_t call_fuel0;   /* fuel used by the instance when the call began */
     uint64_t health_deadline; /* a health call is abandoned (Unhealthy) past it */

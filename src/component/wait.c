@@ -217,6 +217,8 @@ void wc__wasi_wait_cancel(wc_actor *a) {
 }
 
 wa_run_status wc__wasi_wake(wc_actor *a, uint64_t fuel) {
+    /* the poller may have answered just as the timer did: that answer is stale */
+    if (a->wait_reg) a->waits_done[a->waits_done_next++ % WB_ARRAY_LEN(a->waits_done)] = a->pending_corr;
     if (a->wait_reg) poller_cancel(a->comp->host->poller, a->wait_reg);
     a->wait_reg = 0;
     a->sleeping = false;

@@ -212,6 +212,7 @@ static bool on_message(wr__worker *w, wr__actor *a, wr_msg *m) {
     switch (m->kind) {
     case WR_MSG_REPLY:
         if (!wr__list_remove(sys, &a->pending, 0, m->corr, &p)) {
+            if (a->life->spec.late_replies) break; /* late: the handler counts it */
             wr__dead_letter(sys, m); /* late: its timeout was already delivered */
             return false;
         }
