@@ -202,13 +202,13 @@ static void run_status(wc_host *h, uint64_t *last_msgs, size_t n, double secs, d
     fflush(stdout);
 }
 
-static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
+static void run_summary(FILE *out, wc_host *h, wc_app *app, uint64_t t0, double secs) {
     /* Totals over every instance; lines for the first RUN_SHOWN. */
     size_t count = wc_host_names(h, NULL, 0);
     const char **names = calloc(count ? count : 1, sizeof *names);
-    printf("\n=== summary after %.1f s ===\n", secs);
+    fprintf(out, "\n=== summary after %.1f s ===\n", secs);
     if (!names) {
-        printf("  (no memory for the summary)\n");
+        fprintf(out, "  (no memory for the summary)\n");
         return;
     }
     size_t now = wc_host_names(h, names, count); /* names are never removed, only added */
@@ -221,26 +221,26 @@ static void run_summary(wc_host *h, wc_app *app, uint64_t t0, double secs) {
         fails += info.failures;
         restarts += info.incarnations ? info.incarnations - 1 : 0;
         if (i >= RUN_SHOWN) continue;
-        printf("  %-16s %8llu messages, %3u starts, %3u failures, fuel %llu\n", names[i],
+        fprintf(out, "  %-16s %8llu messages, %3u starts, %3u failures, fuel %llu\n", names[i],
                (unsigned long long)info.messages, info.incarnations, info.failures,
                (unsigned long long)info.fuel_used);
-        if (info.failures) printf("  %-16s   last failure: %s: %s\n", "", wc_fail_name(info.fail), info.reason);
+        if (info.failures) fprintf(out, "  %-16s   last failure: %s: %s\n", "", wc_fail_name(info.fail), info.reason);
         wr_restart_entry hist[16];
         size_t n = 0;
         if (wc_app_history(app, names[i], hist, 16, &n) == WB_OK && n) {
             /* When it went down (since the start), why, and the backoff delay. */
-            printf("  %-16s   restart history:", "");
+            fprintf(out, "  %-16s   restart history:", "");
             for (size_t k = 0; k < n; k++)
-                printf("%s %.3fs %s +%llums", k ? "," : "", (double)(hist[k].time_ns - t0) / 1e9,
+                fprintf(out, "%s %.3fs %s +%llums", k ? "," : "", (double)(hist[k].time_ns - t0) / 1e9,
                        wr_exit_kind_name(hist[k].reason), (unsigned long long)(hist[k].delay_ns / 1000000));
-            printf("\n");
+            fprintf(out, "\n");
         }
     }
-    if (count > RUN_SHOWN) printf("  ... and %zu more instances (in the totals below)\n", count - RUN_SHOWN);
+    if (count > RUN_SHOWN) fprintf(out, "  ... and %zu more instances (in the totals below)\n", count - RUN_SHOWN);
     free(names);
     wc_app_stats st;
     wc_app_stats_get(app, &st);
-    printf("  total: %llu messages handled, %llu failures, %llu restarts, %llu health checks, "
+    fprintf(out, "  total: %llu messages handled, %llu failures, %llu restarts, %llu health checks, "
            "%llu unhealthy restarts, %zu denied, %zu error replies\n",
            (unsigned long long)msgs, (unsigned long long)fails, (unsigned long long)restarts,
            (unsigned long long)st.health_checks, (unsigned long long)st.unhealthy_kills,
@@ -316,11 +316,21 @@ int cli__run_main(int argc, char **argv) {
     if (run_interrupted) printf("wactor: %s, stopping\n", strsignal(run_interrupted));
     wc_app_stop(app);
     uint64_t t_stop = wb_now_ns();
-    /* Cleanups run (and log) first; the summary comes after them. */
+    /* The summary is taken while the supervisors still answer (restart
+     * histories), and printed after the cleanups have run and logged. */
+    char *summary = NULL;
+    size_t summary_len = 0;
+    FILE *sf = open_memstream(&summary, &summary_len);
+    if (sf) {
+        run_summary(sf, h, app, view.t0, (double)(t_stop - view.t0) / 1e9);
+        fclose(sf);
+    }
     wb_status st = wr_system_shutdown(sys, 5000000000ull);
     double stop_ms = (double)(wb_now_ns() - t_stop) / 1e6;
     fflush(stderr);
-    run_summary(h, app, view.t0, (double)(t_stop - view.t0) / 1e9);
+    if (summary) fputs(summary, stdout);
+    else run_summary(stdout, h, app, view.t0, (double)(t_stop - view.t0) / 1e9);
+    free(summary);
     printf("  shutdown: %s in %.0f ms\n", st == WB_OK ? "clean" : "cut short by the deadline", stop_ms);
     rc = 0;
     if (!root_alive) { /* as OTP stops the node when its top supervisor gives up */
