@@ -309,7 +309,8 @@ static wr_turn begin_handle(wc_actor *a, const wr_msg *msg, int32_t kind) {
         message_clear(a);
         return WR_OK;
     }
-    wa_value args[4] = {wa_i64((int64_t)msg->from), wa_i32(kind),
+    if (msg->tag == WC__TAG_OUTSIDE_REQUEST) a->msg_from = 0; /* the port is no one to talk to */
+    wa_value args[4] = {wa_i64((int64_t)a->msg_from), wa_i32(kind),
                         wa_i64(a->msg_request ? (int64_t)msg->corr : 0), wa_i32((int32_t)len)};
     a->call = WC_CALL_HANDLE;
     a->call_fuel0 = wa_instance_fuel_used(a->inst);
@@ -649,7 +650,7 @@ static wr_turn actor_handle(wr_ctx *ctx, const wr_msg *msg) {
         }
         return WR_OK;
     case WR_MSG_REQUEST:
-        if (msg->tag == WC_TAG_MESSAGE) return begin_handle(a, msg, 2);
+        if (msg->tag == WC_TAG_MESSAGE || msg->tag == WC__TAG_OUTSIDE_REQUEST) return begin_handle(a, msg, 2);
         if (msg->tag == WC_TAG_INVOKE) return begin_invoke(a, msg);
         if (msg->tag == WC_TAG_HEALTH) return begin_health(a, msg);
         a->msg_request = true;

@@ -57,6 +57,10 @@ typedef struct wc_comp {
     struct wc_comp *nnext;    /* the host's name table chain */
 } wc_comp;
 
+/* A request from outside the actor system (wc_request): its sender is a
+ * short-lived port actor, which the guest sees as 0 (docs/ABI.md). */
+#define WC__TAG_OUTSIDE_REQUEST 0x57430006u
+
 /* Which export call is in progress in an actor. */
 typedef enum wc_call_kind {
     WC_CALL_NONE = 0, WC_CALL_HANDLE, WC_CALL_INVOKE, WC_CALL_HEALTH,

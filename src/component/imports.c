@@ -218,6 +218,12 @@ wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel) 
                                      (uint32_t)b[3] << 24);
             if (code < 0) r = code;
         }
+        /* The reason goes to out (as much as fits, NUL-terminated when there
+         * is room), so a guest can tell what went wrong (docs/ABI.md). */
+        size_t n = len > 4 ? len - 4 : 0;
+        if (n > a->pending_cap) n = a->pending_cap;
+        if (n) wa_instance_mem_write(a->inst, a->pending_out, b + 4, n);
+        if (n < a->pending_cap) wa_instance_mem_write(a->inst, a->pending_out + (uint32_t)n, "", 1);
     }
     wa_value v = wa_i32(r);
     return wa_instance_resume_host(a->inst, &v, 1, fuel);

@@ -270,7 +270,7 @@ wb_status wc_request(wc_host *h, wr_id to, const void *payload, size_t len, uint
     memset(r, 0, sizeof *r);
     wb_status st = check_payload(h, to, payload, len, err);
     if (st != WB_OK) return st;
-    return port_request(h, to, WC_TAG_MESSAGE, payload, len, timeout_ns, r, err);
+    return port_request(h, to, WC__TAG_OUTSIDE_REQUEST, payload, len, timeout_ns, r, err);
 }
 
 wb_status wc_invoke(wc_host *h, wr_id to, const char *func, const void *args, size_t len,

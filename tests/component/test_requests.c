@@ -137,6 +137,22 @@ static void late_reply_dropped_and_counted(void **state) {
     assert_string_equal(out, "done 1");
 }
 
+/* docs/ABI.md: a message from outside the actor system has sender 0 - also
+ * a request, whose reply still finds its way back; a component's own id
+ * when a component asks. */
+static void outside_sender_is_zero(void **state) {
+    (void)state;
+    wr_id a = spawn_ok(&T, "client", "who-a");
+    spawn_ok(&T, "client", "who-b");
+    char out[128];
+    assert_true(ask(&T, a, "whosent", 5 * SEC, out, sizeof out));
+    assert_string_equal(out, "ok 0");
+    assert_true(ask(&T, a, "request who-b 5000 whosent", 5 * SEC, out, sizeof out));
+    char want[64];
+    snprintf(want, sizeof want, "ok %llu", (unsigned long long)a);
+    assert_string_equal(out, want);
+}
+
 /* 10: a target that stops while a request is pending: never a hang. */
 static void target_stops_while_pending(void **state) {
     (void)state;
@@ -151,7 +167,7 @@ static void target_stops_while_pending(void **state) {
     uint64_t t0 = wb_now_ns();
     assert_int_equal(wr_exit(T.sys, 0, t1, WR_EXIT_KILLED, "test", &err), WB_OK);
     pthread_join(b1.th, NULL);
-    assert_string_equal(b1.out, "err -6");
+    assert_string_equal(b1.out, "err -6: component stopped");
     if (wb_now_ns() - t0 > 3 * SEC) fail_msg("DEAD after %llu ms", (unsigned long long)((wb_now_ns() - t0) / MS));
     assert_int_equal(state_of(&T, "stop-client"), WC_STATE_READY);
 
@@ -309,6 +325,7 @@ static void lifecycle_events_of_a_component(void **state) {
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(late_reply_dropped_and_counted),
+        cmocka_unit_test(outside_sender_is_zero),
         cmocka_unit_test(target_stops_while_pending),
         cmocka_unit_test(many_guest_requests_never_cross),
         cmocka_unit_test(lifecycle_events_of_a_component),

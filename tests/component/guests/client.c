@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Test guest: uses the host imports on command and answers with the result.
  *   send NAME TEXT            -> "ok 0" / "err N"
- *   request NAME TIMEOUT TEXT -> the reply payload verbatim, or "err N"
+ *   request NAME TIMEOUT TEXT -> the reply payload verbatim, or "err N" / "err N: REASON"
  *   publish TOPIC TEXT        -> "ok 0" / "err N"
  *   subscribe PATTERN         -> "ok 0" / "err N"
  *   spawn COMPONENT           -> "ok ID" / "err N"
@@ -11,6 +11,7 @@
  *   receive TIMEOUT           -> "got TEXT" (next message) or "err N"
  *   publishn TOPIC PREFIX N   -> publishes PREFIX0 .. PREFIX<N-1>; "ok 0" / "err N"
  *   self                      -> "ok ID" (its own id)
+ *   whosent                   -> "ok ID" (the sender id handle_message was given)
  *   seen                      -> the bodies of the events seen, comma-separated
  *   crashon TEXT              -> "ok 0"; an event whose body is TEXT then traps */
 #include "guest_util.h"
@@ -70,6 +71,7 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         for (int32_t i = 1; i < n; i++) buf[i] = 'x';
         return guest_status(sender, kind, corr, t < 0 ? t : wactor_send(t, buf, n)) < 0;
     }
+    if (guest_starts(cmd, "whosent")) return guest_status(sender, kind, corr, sender) < 0;
     if (guest_starts(cmd, "send")) {
         int64_t t = wactor_lookup_str(guest_word(&s));
         return guest_status(sender, kind, corr, t < 0 ? t : send_text(t, s)) < 0;
@@ -80,7 +82,17 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         if (t < 0) return guest_status(sender, kind, corr, t) < 0;
         int32_t n = wactor_encode(WACTOR_CODEC_RAW, s, wactor_strlen_(s), buf, (int32_t)sizeof buf);
         static uint8_t rep[8192];
-        int32_t r = wactor_request(t, buf, n, rep, (int32_t)sizeof rep, timeout);
+        rep[0] = 0;
+        int32_t r = wactor_request(t, buf, n, rep, (int32_t)sizeof rep - 1, timeout);
+        if (r < 0 && rep[0]) { /* an error reply's reason: "err N: REASON" */
+            char e[256];
+            int32_t k = 0;
+            guest_cat(e, &k, "err ");
+            guest_itoa(e, &k, r);
+            guest_cat(e, &k, ": ");
+            for (int32_t i = 0; rep[i] && k < (int32_t)sizeof e - 1; i++) e[k++] = (char)rep[i];
+            return guest_answer(sender, kind, corr, e, k) < 0;
+        }
         if (r < 0) return guest_status(sender, kind, corr, r) < 0;
         if (kind == WACTOR_KIND_REQUEST) return wactor_reply(corr, rep, r) < 0;
         return wactor_send(sender, rep, r) < 0;
