@@ -18,6 +18,13 @@ static int setup(void **state) {
     define_guest(&T, "counter", "counter", &c); /* its cleanup reports to the witness */
     wc_caps_close(&c);
     define_guest(&T, "echo", "echo", NULL);
+    wc_caps sc;
+    wc_caps_init(&sc);
+    char *sleep_only[] = {"poll_oneoff", "clock_time_get", NULL};
+    sc.wasi = sleep_only;
+    define_guest(&T, "sleepy", "sleepy_cleanup", &sc);
+    sc.wasi = NULL;
+    wc_caps_close(&sc);
     return 0;
 }
 
@@ -111,8 +118,34 @@ static void cleanup_bounded(void **state) {
     assert_int_equal(wr_supervisor_child(T.sys, sup, "hang-short"), 0);
 }
 
+/* A cleanup that sleeps (usleep in a loop) is cut at its wall-clock
+ * deadline like one that spins: shutdown_ms 200 means about 200 ms, not the
+ * 4.2 s it took when each sleep blocked to its end. */
+static void cleanup_sleep_bounded(void **state) {
+    (void)state;
+    wb_error err;
+    wc_child_opts o = {.restart = WC_RESTART_TEMPORARY, .shutdown_ms = 200};
+    wr_child_spec kid;
+    if (wc_child_spec(T.host, "sleepy", "sleepy-1", &o, &kid, &err) != WB_OK) fail_msg("%s", err.msg);
+    wr_sup_spec s = {.name = "sleepy-sup", .strategy = WR_ONE_FOR_ONE, .intensity = 5,
+                     .period_ns = 10 * SEC, .children = &kid, .nchildren = 1};
+    wr_id sup = 0;
+    if (wr_supervisor_start(T.sys, &s, &sup, &err) != WB_OK) fail_msg("%s", err.msg);
+    wr_id id = wait_ready(&T, "sleepy-1");
+    uint64_t t0 = wb_now_ns();
+    assert_int_equal(wc_stop(T.host, id, &err), WB_OK);
+    assert_true(wait_state("sleepy-1", WC_STATE_FAILED));
+    uint64_t dt = wb_now_ns() - t0;
+    wc_info info;
+    assert_int_equal(wc_info_get(T.host, "sleepy-1", &info), WB_OK);
+    assert_int_equal(info.fail, WC_FAIL_TIMEOUT);
+    assert_string_equal(info.reason, "cleanup did not finish within 200 ms");
+    if (dt < 200 * MS || dt > 1500 * MS) fail_msg("cut after %llu ms, deadline 200 ms", (unsigned long long)(dt / MS));
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(cleanup_sleep_bounded),
         cmocka_unit_test(stop_runs_cleanup),
         cmocka_unit_test(cleanup_bounded),
     };
