@@ -181,7 +181,7 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     if (spec->mailbox_policy > WR_MAILBOX_ERROR)
         return wb_error_set(err, WB_INVALID_ARG, "unknown mailbox policy %d", (int)spec->mailbox_policy);
     size_t size = sizeof(wr__life) + spec->state_size;
-    if (size < spec->state_size) return wb_error_set(err, WB_INVALID_ARG, "state too large");
+    if (size < spec->state_size || size > UINT32_MAX) return wb_error_set(err, WB_INVALID_ARG, "state too large");
     wr__actor *a;
     wb_status st = free_pop(sys, &a);
     if (st == WB_LIMIT) return wb_error_set(err, st, "actor table full (%u)", sys->cfg.max_actors);
@@ -195,7 +195,7 @@ wb_status wr__spawn(wr_system *sys, const wr_actor_spec *spec, void *arg, wr_id 
     }
     wr__life *life = r.life;
     life->spec = *spec;
-    life->size = size;
+    life->size = (uint32_t)size;
     if (spec->name) snprintf(life->name, sizeof life->name, "%s", spec->name);
     life->spec.name = life->name;
     uint32_t cap = spec->mailbox_capacity;

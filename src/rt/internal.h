@@ -83,10 +83,12 @@ typedef struct wr__waiter {
  * owner: the actor's runner; freed when the actor exits. */
 typedef struct wr__life {
     wr_actor_spec spec;
-    size_t size; /* bytes of this block */
-    char name[32];
+    uint32_t size; /* bytes of this block (spawn refuses more) */
+    char name[28]; /* with size: 32 bytes, so the block head stays 96 bytes
+                      and the slot 448 (a wider one grew every actor by 64) */
     _Alignas(16) unsigned char state[];
 } wr__life;
+_Static_assert(sizeof(wr__life) % 16 == 0, "state follows the head unpadded");
 
 #define WR__LIFE_INLINE (sizeof(wr__life) + 64) /* up to 64 bytes of state inline */
 

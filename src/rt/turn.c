@@ -36,12 +36,12 @@ static inline void ctx_init(wr_ctx *ctx, wr__worker *w, wr__actor *a, const wr_m
     ctx->exit_text[0] = '\0';
 }
 
-/* A parked sender runs again once its `unparks` moved (wr__run_turn). A
- * registration left by a dead incarnation may unpark the slot's next one
- * early: its next send to a full mailbox parks it again. */
+/* A parked sender runs again once its `unparks` moved (wr__run_turn). One
+ * that exited meanwhile is left alone (a turn on its slot would be wasted,
+ * and a next incarnation there is not ours to unpark). */
 static void unpark(wr_system *sys, wr_id id) {
     wr__actor *s = wr__slot(sys, id);
-    if (!s) return;
+    if (!s || atomic_load_explicit(&s->id, memory_order_acquire) != id) return;
     atomic_fetch_add(&s->unparks, 1);
     wr__kick(sys, s);
 }
