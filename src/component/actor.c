@@ -701,14 +701,15 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     wc__wasi_wait_cancel(a);
     if (a->counted) atomic_fetch_sub(&c->host->live_instances, 1);
     a->counted = false;
-    if (c->spawner) { /* a guest-spawned child: its places in the spawn limits, and its number */
-        wc_comp *sp = c->spawner;
+    wc_comp *sp = atomic_load(&c->spawner);
+    if (sp) { /* a guest-spawned child: its places in the spawn limits, and its number */
         atomic_fetch_sub(&sp->live_children, 1);
         atomic_fetch_sub(&c->tree_root->tree_live, 1);
         unsigned hint = atomic_load(&sp->next_slot);
         while (c->slot < hint && !atomic_compare_exchange_weak(&sp->next_slot, &hint, c->slot)) {
         }
-        c->spawner = c->tree_root = NULL;
+        atomic_store(&c->spawner, NULL);
+        c->tree_root = NULL;
     }
     /* Free the name now, before the supervisor hears of the exit: a restart
      * with no delay must be able to register it again. */

@@ -40,7 +40,8 @@ typedef struct wc_comp {
     wc_fail_kind fail;
     char reason[160];
     /* Spawn limits: who spawned this instance, and what lives under it. */
-    struct wc_comp *spawner;   /* NULL for manifest or outside spawns */
+    _Atomic(struct wc_comp *) spawner; /* NULL for manifest or outside spawns, and once it
+                                        * terminated; read by senders (their child?) */
     struct wc_comp *tree_root; /* the first spawner of its tree (itself at the top) */
     atomic_uint live_children; /* spawned by this record and not yet terminated */
     atomic_uint tree_live;     /* at a tree root: spawned instances alive below it */

@@ -74,10 +74,10 @@ static int32_t check_send(wc_actor *a, wr_id target, const uint8_t *p, uint32_t 
     /* Nobody there: no capability is in question (and no denial recorded). */
     wr_system *sys = wr_ctx_system(a->ctx);
     if (!tc && !wr_alive(sys, target)) return wr_id_issued(sys, target) ? WC_DEAD : WC_NOT_FOUND;
-    /* Answering whoever wrote to us, or writing to ourselves, needs no grant;
-     * nor does an id we looked up with permission. */
+    /* Answering whoever wrote to us, writing to ourselves or to a child we
+     * spawned needs no grant; nor does an id we looked up with permission. */
     bool ok = target == a->msg_from || target == wr_ctx_self(a->ctx) || granted(a, target) ||
-              permitted;
+              permitted || (tc && atomic_load_explicit(&tc->spawner, memory_order_relaxed) == a->comp);
     if (!ok) {
         char what[96];
         snprintf(what, sizeof what, "%s", tc ? tc->name : "an actor that is not a component");
@@ -98,12 +98,18 @@ static wa_host_status imp_self(wa_instance *inst, const wa_value *args, wa_value
     return WA_HOST_OK;
 }
 
+/* Is `name` a child this component spawned (which it may always reach)? */
+static bool own_child(wc_actor *a, const char *name) {
+    wc_comp *c = wc__comp_by_id(a->comp->host, wr_lookup(wr_ctx_system(a->ctx), name));
+    return c && atomic_load_explicit(&c->spawner, memory_order_relaxed) == a->comp;
+}
+
 static wa_host_status imp_lookup(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
     wc_actor *a = actor_of(inst);
     char name[NAME_MAX_];
     if (!guest_str(inst, args[0], args[1], name, sizeof name)) {
         res[0] = wa_i64(WC_INVALID);
-    } else if (!wc_caps_permits(&a->comp->def->caps, WC_CAP_SEND, name)) {
+    } else if (!wc_caps_permits(&a->comp->def->caps, WC_CAP_SEND, name) && !own_child(a, name)) {
         res[0] = wa_i64(denied(a, "lookup of %s", name));
     } else {
         wr_id id = wr_lookup(wr_ctx_system(a->ctx), name);
@@ -421,10 +427,13 @@ static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_valu
         wr_id id = 0;
         wb_status st = spawn_record(a, d, def_name, root, &c, &err);
         if (st == WB_OK) {
-            c->spawner = a->comp; /* released by the child's terminate (actor.c) */
+            atomic_store(&c->spawner, a->comp); /* released by the child's terminate (actor.c) */
             c->tree_root = root;
             st = wr_ctx_spawn(a->ctx, &c->spec, c, 0, &id, NULL, &err);
-            if (st != WB_OK) c->spawner = c->tree_root = NULL;
+            if (st != WB_OK) {
+                atomic_store(&c->spawner, NULL);
+                c->tree_root = NULL;
+            }
         }
         if (st == WB_OK) wc__comp_claim_id(c, id); /* the spawner may message it at once */
         if (st != WB_OK) { /* give the places back */

@@ -331,6 +331,15 @@ static void guest_spawn(void **state) {
     assert_non_null(cname);
     assert_int_equal(wait_ready(&T, cname), child);
     expect(child, "hello child", "hello child");
+    /* The spawner reaches its own child with no send grant at all (lookup and
+     * request), but nobody else's. */
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "request %s 5000 from the parent", cname);
+    expect(sp, cmd, "from the parent");
+    wr_id other = spawn_ok(&T, "spawner", "spawner-2");
+    ask(&T, other, "spawn echo", 5 * SEC, out, sizeof out);
+    assert_true(!strncmp(out, "ok ", 3));
+    expect(other, cmd, "err -1");
 }
 
 int main(void) {

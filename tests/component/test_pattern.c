@@ -29,6 +29,14 @@ static void matches(void **state) {
     assert_true(wc_pattern_match("*", "worker"));
     assert_false(wc_pattern_match("*", "worker.1"));
     assert_true(wc_pattern_match("a.*", "a.")); /* empty segment still is one segment */
+    /* a segment's prefix: a spawner's children by the names they get */
+    assert_true(wc_pattern_match("router/kv#*", "router/kv#0"));
+    assert_true(wc_pattern_match("router/kv#*", "router/kv#17"));
+    assert_true(wc_pattern_match("router/kv#*", "router/kv#"));
+    assert_false(wc_pattern_match("router/kv#*", "router/kvx#1"));
+    assert_false(wc_pattern_match("router/kv#*", "router/kv#1.x"));
+    assert_true(wc_pattern_match("w*.#", "worker.1.x"));
+    assert_false(wc_pattern_match("router/kv#0", "router/kv#01")); /* '#' in text is a character */
 }
 
 static void covers(void **state) {
@@ -49,6 +57,11 @@ static void covers(void **state) {
     assert_false(wc_pattern_covers("a.#", "b.c"));
     assert_true(wc_pattern_covers("*.x", "q.x"));
     assert_false(wc_pattern_covers("*.x", "*.y"));
+    assert_true(wc_pattern_covers("kv#*", "kv#3"));
+    assert_true(wc_pattern_covers("kv*", "kv#*"));
+    assert_false(wc_pattern_covers("kv#*", "kv*"));
+    assert_false(wc_pattern_covers("kv#*", "*"));
+    assert_true(wc_pattern_covers("*", "kv#*"));
 }
 
 static void checks(void **state) {
@@ -57,7 +70,10 @@ static void checks(void **state) {
     assert_int_equal(wc_pattern_check("a.*.#", &err), WB_OK);
     assert_int_equal(wc_pattern_check("#", &err), WB_OK);
     assert_int_equal(wc_pattern_check("a.#.b", &err), WB_INVALID_ARG);
-    assert_int_equal(wc_pattern_check("a*", &err), WB_INVALID_ARG);
+    assert_int_equal(wc_pattern_check("a*", &err), WB_OK); /* a prefix: "a", "ab", ... */
+    assert_int_equal(wc_pattern_check("router/kv#*", &err), WB_OK);
+    assert_int_equal(wc_pattern_check("*a", &err), WB_INVALID_ARG);
+    assert_int_equal(wc_pattern_check("a*b", &err), WB_INVALID_ARG);
     assert_int_equal(wc_pattern_check("a..b", &err), WB_INVALID_ARG);
     assert_int_equal(wc_pattern_check("", &err), WB_INVALID_ARG);
 }
