@@ -469,6 +469,9 @@ wb_status wc_app_history(wc_app *app, const char *name, wr_restart_entry *out, s
                          size_t *n);
 typedef struct wc_app_stats {
     uint64_t health_checks, unhealthy_kills, messages_sent;
+    /* Health checks and manifest messages the driver could not make (no
+     * memory; a message's target not registered): counted, never skipped unseen. */
+    uint64_t checks_failed, sends_failed;
 } wc_app_stats;
 void wc_app_stats_get(wc_app *app, wc_app_stats *out);
 

@@ -47,6 +47,7 @@ struct wc_app {
     bool thread_started;
     atomic_bool stop, running; /* running: the tree is up, the driver may act */
     atomic_uint_fast64_t checks, kills, sent;
+    atomic_uint_fast64_t checks_failed, sends_failed; /* could not be made: counted, never skipped unseen */
     atomic_uint in_flight; /* health checks whose answer has not come yet */
 };
 
@@ -210,6 +211,8 @@ static void send_due(wc_app *app, uint64_t now) {
         wb_error err;
         if (to && wc_send(app->h, to, im->payload->data, im->payload->len, &err) == WB_OK)
             atomic_fetch_add(&app->sent, 1);
+        else
+            atomic_fetch_add(&app->sends_failed, 1); /* target down or no memory */
     }
 }
 
@@ -268,6 +271,7 @@ static void check_health(wc_app *app, app_inst *in, uint64_t now) {
     wb_error err;
     if (wc__health_check_async(app->h, id, (uint64_t)hs->timeout_ms * 1000000ull, health_answer, in,
                                &err) != WB_OK) {
+        atomic_fetch_add(&app->checks_failed, 1);
         atomic_store(&in->checking, false);
         atomic_fetch_sub(&app->in_flight, 1);
     }
@@ -390,4 +394,6 @@ void wc_app_stats_get(wc_app *app, wc_app_stats *out) {
     out->health_checks = atomic_load(&app->checks);
     out->unhealthy_kills = atomic_load(&app->kills);
     out->messages_sent = atomic_load(&app->sent);
+    out->checks_failed = atomic_load(&app->checks_failed);
+    out->sends_failed = atomic_load(&app->sends_failed);
 }

@@ -358,21 +358,22 @@ wb_status wc_host_define_file(wc_host *h, const char *def, const char *path, con
     if (!f) return wb_error_set(err, WB_IO, "cannot open %s: %s", path, strerror(errno));
     uint8_t *buf = NULL;
     size_t len = 0, cap = 0;
-    bool ok = true;
+    bool nomem = false;
     for (;;) {
         if (len == cap) {
             uint8_t *b = realloc(buf, cap = cap ? cap * 2 : 65536);
-            if (!b) { ok = false; break; }
+            if (!b) { nomem = true; break; }
             buf = b;
         }
         size_t n = fread(buf + len, 1, cap - len, f);
         if (!n) break;
         len += n;
     }
-    ok = ok && !ferror(f);
+    bool ok = !nomem && !ferror(f);
     fclose(f);
     wb_status st = ok ? wc_host_define(h, def, buf, len, caps, err)
-                      : wb_error_set(err, WB_IO, "cannot read %s", path);
+                 : nomem ? wb_error_set(err, WB_NOMEM, "out of memory reading %s", path)
+                         : wb_error_set(err, WB_IO, "cannot read %s", path);
     free(buf);
     return st;
 }
