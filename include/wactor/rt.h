@@ -231,6 +231,8 @@ wb_status wr_send_interval(wr_system *sys, wr_id from, wr_id to, uint64_t period
                            wb_error *err);
 /* WB_OK if cancelled before firing (or between intervals), WB_NOT_FOUND else. */
 wb_status wr_timer_cancel(wr_system *sys, uint64_t timer);
+/* Whether the timer will still fire (not fired yet, not cancelled). */
+bool wr_timer_pending(wr_system *sys, uint64_t timer);
 
 /* ---- links, monitors, trap exit (from a handler) -----------------------------
  * Making a link or monitor reserves the notices both sides' exits will send,

@@ -13,6 +13,7 @@ enum {
     WACTOR_KIND_MESSAGE = 1, /* InterComponent: no reply expected */
     WACTOR_KIND_REQUEST = 2, /* InterComponentWithCorrelation: reply(correlation, ...) */
     WACTOR_KIND_EVENT = 3,   /* a publication on a subscribed topic (msg_topic) */
+    WACTOR_KIND_DOWN = 4,    /* a monitored target ended (monitor): raw reason */
 };
 
 /* ---- status codes: 0 ok, negative errors --------------------------------- */
@@ -77,6 +78,20 @@ WACTOR_IMPORT("log") void wactor_log(int32_t level, const char *msg, int32_t len
 WACTOR_IMPORT("now_ns") int64_t wactor_now_ns(void);
 /* Reason text for the next Degraded/Unhealthy health answer or error reply. */
 WACTOR_IMPORT("set_reason") void wactor_set_reason(const char *msg, int32_t len);
+/* Stops a child this component spawned (its cleanup runs). */
+WACTOR_IMPORT("stop") int32_t wactor_stop(int64_t child);
+WACTOR_IMPORT("unsubscribe") int32_t wactor_unsubscribe(const char *pattern, int32_t len);
+/* Sends payload to target after delay_ms (a timer on the runtime's wheel, no
+ * sleep); returns the timer's id for cancel_timer, or a negative error
+ * (LIMIT past max_timers pending). Timers end with the component. */
+WACTOR_IMPORT("send_after")
+int64_t wactor_send_after(int64_t target, int32_t delay_ms, const void *payload, int32_t len);
+WACTOR_IMPORT("cancel_timer") int32_t wactor_cancel_timer(int64_t timer);
+/* Watches target (anything it may send to): when it ends, a message of kind
+ * WACTOR_KIND_DOWN arrives from it, correlation = the returned reference,
+ * payload = the raw reason ("normal", "error: ...", "noproc" ...). */
+WACTOR_IMPORT("monitor") int64_t wactor_monitor(int64_t target);
+WACTOR_IMPORT("demonitor") int32_t wactor_demonitor(int64_t ref);
 
 /* ---- helpers -------------------------------------------------------------- */
 static inline int32_t wactor_strlen_(const char *s) {

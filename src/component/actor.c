@@ -324,6 +324,29 @@ static wr_turn refuse_nomem(wc_actor *a) {
     return WR_OK;
 }
 
+/* A monitored target ended: handle_message(target, DOWN (4), ref, len)
+ * with the reason as a raw payload. */
+static wr_turn begin_down(wc_actor *a, const wr_msg *msg) {
+    message_clear(a);
+    const char *why = wr_msg_reason(msg);
+    const char *kind = wr_exit_kind_name((wr_exit_kind)msg->tag);
+    size_t n = strlen(kind) + (why[0] ? 2 + strlen(why) : 0);
+    wb_buf *b = wb_buf_new(2 + n); /* prefix, text, and room for snprintf's NUL */
+    if (!b) return WR_OK; /* not delivered: the guest misses this DOWN (out of memory) */
+    b->data[0] = 0x55;
+    snprintf((char *)b->data + 1, n + 1, "%s%s%s", kind, why[0] ? ": " : "", why);
+    a->msg_payload = b;
+    a->msg_data = b->data;
+    a->msg_len = (uint32_t)(1 + n);
+    a->msg_from = msg->from;
+    a->msg_kind = 4;
+    wa_value args[4] = {wa_i64((int64_t)msg->from), wa_i32(4), wa_i64((int64_t)msg->corr),
+                        wa_i32((int32_t)a->msg_len)};
+    a->call = WC_CALL_HANDLE;
+    a->call_fuel0 = wa_instance_fuel_used(a->inst);
+    return after_run(a, wa_instance_call(a->inst, a->f_handle, args, 4, wc__slice_fuel(a)));
+}
+
 static wr_turn begin_invoke(wc_actor *a, const wr_msg *msg) {
     if (message_take(a, msg, 0) != WB_OK) return refuse_nomem(a);
     const uint8_t *p = a->msg_data;
@@ -662,6 +685,8 @@ static wr_turn actor_handle(wr_ctx *ctx, const wr_msg *msg) {
         return WR_OK;
     case WR_MSG_PUBLISH:
         return begin_handle(a, msg, 3);
+    case WR_MSG_DOWN:
+        return begin_down(a, msg);
     case WR_MSG_REPLY:
     case WR_MSG_TIMEOUT:
         late_reply(a, msg);
@@ -701,6 +726,12 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
     wc__wasi_wait_cancel(a);
     if (a->counted) atomic_fetch_sub(&c->host->live_instances, 1);
     a->counted = false;
+    /* What was this incarnation's ends with it: its timers, its children. */
+    for (uint32_t i = 0; a->timers && i < c->def->caps.limits.max_timers; i++)
+        if (a->timers[i]) wr_timer_cancel(wr_ctx_system(ctx), a->timers[i]);
+    free(a->timers);
+    a->timers = NULL;
+    wc__comp_stop_children(c);
     wc_comp *sp = atomic_load(&c->spawner);
     if (sp) { /* a guest-spawned child: its places in the spawn limits, and its number */
         atomic_fetch_sub(&sp->live_children, 1);

@@ -543,6 +543,25 @@ wb_status wc__comp_new(wc_host *h, wc_def *def, const char *name, const wc_child
     return WB_OK;
 }
 
+void wc__comp_adopt(wc_comp *parent, wc_comp *child) {
+    pthread_mutex_lock(&parent->host->lock);
+    child->next_sibling = parent->first_child;
+    parent->first_child = child;
+    pthread_mutex_unlock(&parent->host->lock);
+}
+
+void wc__comp_stop_children(wc_comp *parent) {
+    wc_host *h = parent->host;
+    pthread_mutex_lock(&h->lock);
+    for (wc_comp *c = parent->first_child; c; c = c->next_sibling) {
+        wr_id id = atomic_load(&c->id);
+        if (!id || atomic_load_explicit(&c->spawner, memory_order_relaxed) != parent) continue;
+        wb_error err; /* already gone: nothing to stop */
+        wr_exit(h->sys, 0, id, WR_EXIT_SHUTDOWN, "its spawner stopped", &err);
+    }
+    pthread_mutex_unlock(&h->lock);
+}
+
 wb_status wc_info_get(wc_host *h, const char *name, wc_info *out) {
     memset(out, 0, sizeof *out);
     pthread_mutex_lock(&h->lock);

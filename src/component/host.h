@@ -49,6 +49,7 @@ typedef struct wc_comp {
                                 * a stopped child's record is taken again by a later spawn) */
     atomic_uint next_slot;     /* the lowest child number that may be free */
     uint32_t slot;             /* a spawned child's number n in "<spawner>/<def>#n" */
+    struct wc_comp *first_child, *next_sibling; /* records it made for its spawns (host lock) */
     /* Why the host is about to kill the current incarnation (the runtime's
      * kill carries no text); read and cleared by its terminate. */
     wc_fail_kind kill_kind;
@@ -97,6 +98,7 @@ typedef struct wc_actor {
     uint64_t waits_done[4]; /* corrs of recent descriptor waits (late wake-ups are ours) */
     uint32_t waits_done_next;
     bool counted;          /* this incarnation holds a slot of the node's instances */
+    uint64_t *timers;      /* owner: this actor; [max_timers] send_after timers, 0: free */
     uint64_t call_fuel0;   /* fuel used by the instance when the call began */
     uint64_t health_deadline; /* a health call is abandoned (Unhealthy) past it */
     /* The message being handled. */
@@ -212,6 +214,10 @@ void wc__wasi_wait_cancel(wc_actor *a);
  * for, at most until deadline_ns; false when the deadline came first. */
 bool wc__wasi_wait_here(wc_actor *a, uint64_t deadline_ns);
 void wc__poller_free(struct wc_poller *p);
+/* host.c: links a spawned child's new record to its spawner's list. */
+void wc__comp_adopt(wc_comp *parent, wc_comp *child);
+/* Stops (gracefully) every live child parent spawned: they end with it. */
+void wc__comp_stop_children(wc_comp *parent);
 /* Resumes a call suspended in request() with the reply or timeout message. */
 wa_run_status wc__request_resume(wc_actor *a, const wr_msg *msg, uint64_t fuel);
 /* A message for a call suspended in receive(): resumes it (*resumed) with

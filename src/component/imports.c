@@ -3,6 +3,7 @@
  * call is checked against the component's capabilities and limits; a refusal
  * is a negative code to the guest (and an event), never a trap. */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "component/host.h"
@@ -400,7 +401,10 @@ static wb_status spawn_record(wc_actor *a, wc_def *d, const char *def_name, wc_c
         wb_status st = wc__comp_new(sp->host, d, name, NULL, &created, out, err);
         if (st == WB_EXISTS || (st == WB_LIMIT && n + 1 < max)) continue;
         if (st != WB_OK) return st;
-        if (created) atomic_fetch_add(&root->tree_records, 1);
+        if (created) {
+            atomic_fetch_add(&root->tree_records, 1);
+            wc__comp_adopt(sp, *out);
+        }
         (*out)->slot = n;
         atomic_store(&sp->next_slot, n + 1);
         return WB_OK;
@@ -443,6 +447,109 @@ static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_valu
         r = st == WB_OK ? (int64_t)id : st == WB_LIMIT ? WC_LIMIT : wc_code_from_status(st);
     }
     res[0] = wa_i64(r);
+    return WA_HOST_OK;
+}
+
+/* ---- children, timers, monitors ----------------------------------------------- */
+/* A child this component spawned and that is alive, or NULL. */
+static wc_comp *own_live_child(wc_actor *a, wr_id id) {
+    wc_comp *c = wc__comp_by_id(a->comp->host, id);
+    return c && atomic_load_explicit(&c->spawner, memory_order_relaxed) == a->comp ? c : NULL;
+}
+
+static wa_host_status imp_stop(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    wr_id id = (wr_id)args[0].of.i64;
+    int32_t code;
+    wb_error err;
+    if (own_live_child(a, id)) code = wc_code_from_status(wc_stop(a->comp->host, id, &err));
+    else if (!wr_alive(wr_ctx_system(a->ctx), id)) code = wr_id_issued(wr_ctx_system(a->ctx), id) ? WC_DEAD : WC_NOT_FOUND;
+    else code = denied(a, "stop of %s", "a component it did not spawn");
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_unsubscribe(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    char pat[NAME_MAX_];
+    int32_t code = WC_INVALID;
+    if (guest_str(inst, args[0], args[1], pat, sizeof pat))
+        code = wc_code_from_status(wr_unsubscribe(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), pat));
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+/* The timers of this incarnation still to fire, in a table of max_timers:
+ * a full table is first swept of those that fired. */
+static bool timer_keep(wc_actor *a, uint64_t id) {
+    uint32_t max = a->comp->def->caps.limits.max_timers;
+    if (!a->timers && !(a->timers = calloc(max, sizeof *a->timers))) return false;
+    wr_system *sys = wr_ctx_system(a->ctx);
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 0; i < max; i++) {
+            if (a->timers[i] && (pass == 0 || wr_timer_pending(sys, a->timers[i]))) continue;
+            a->timers[i] = id;
+            return true;
+        }
+    }
+    return false;
+}
+
+static wa_host_status imp_send_after(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    wr_id to = (wr_id)args[0].of.i64;
+    int32_t ms = args[1].of.i32;
+    uint32_t len = u32(args[3]);
+    const uint8_t *p = wa_instance_mem_ptr(inst, u32(args[2]), len);
+    int64_t r = ms < 0 ? WC_INVALID : check_send(a, to, p, len);
+    uint64_t timer = 0;
+    wb_error err;
+    if (r == WC_OK)
+        r = wc_code_from_status(wr_send_after(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), to,
+                                              (uint64_t)ms * 1000000ull, WC_TAG_MESSAGE, p, len, &timer, &err));
+    if (r == WC_OK && !timer_keep(a, timer)) { /* more timers than the limit allows */
+        wr_timer_cancel(wr_ctx_system(a->ctx), timer);
+        atomic_fetch_add(&a->comp->host->refused, 1);
+        wc__event(a->comp->host, WC_EV_LIMIT, a->comp, wr_ctx_self(a->ctx), "send_after refused: %u timers pending",
+                  a->comp->def->caps.limits.max_timers);
+        r = WC_LIMIT;
+    }
+    res[0] = wa_i64(r == WC_OK ? (int64_t)timer : r);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_cancel_timer(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    uint64_t id = (uint64_t)args[0].of.i64;
+    int32_t code = WC_NOT_FOUND;
+    for (uint32_t i = 0; id && a->timers && i < a->comp->def->caps.limits.max_timers; i++) {
+        if (a->timers[i] != id) continue; /* only its own timers */
+        a->timers[i] = 0;
+        code = wr_timer_cancel(wr_ctx_system(a->ctx), id) == WB_OK ? WC_OK : WC_NOT_FOUND;
+    }
+    res[0] = wa_i32(code);
+    return WA_HOST_OK;
+}
+
+/* monitor(target): a DOWN message (kind 4: sender the target, correlation
+ * the returned reference, payload the raw reason) when the target ends. The
+ * target is anything the component may send to. */
+static wa_host_status imp_monitor(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wc_actor *a = actor_of(inst);
+    wr_id to = (wr_id)args[0].of.i64;
+    static const uint8_t probe[1] = {0x55}; /* the send check wants a payload */
+    int64_t r = check_send(a, to, probe, 1);
+    uint64_t ref = 0;
+    wb_error err;
+    if (r == WC_OK || r == WC_DEAD) /* a dead target: DOWN (noproc) at once, as Erlang does */
+        r = wc_code_from_status(wr_ctx_monitor(a->ctx, to, &ref, &err));
+    res[0] = wa_i64(r == WC_OK ? (int64_t)ref : r);
+    return WA_HOST_OK;
+}
+
+static wa_host_status imp_demonitor(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
+    wr_ctx_demonitor(actor_of(inst)->ctx, (uint64_t)args[0].of.i64);
+    res[0] = wa_i32(WC_OK);
     return WA_HOST_OK;
 }
 
@@ -498,6 +605,12 @@ static const struct {
     {"log", imp_log, 3, 0, {I32, I32, I32}, {0}},
     {"now_ns", imp_now_ns, 0, 1, {0}, {I64}},
     {"set_reason", imp_set_reason, 2, 0, {I32, I32}, {0}},
+    {"stop", imp_stop, 1, 1, {I64}, {I32}},
+    {"unsubscribe", imp_unsubscribe, 2, 1, {I32, I32}, {I32}},
+    {"send_after", imp_send_after, 4, 1, {I64, I32, I32, I32}, {I64}},
+    {"cancel_timer", imp_cancel_timer, 1, 1, {I64}, {I32}},
+    {"monitor", imp_monitor, 1, 1, {I64}, {I64}},
+    {"demonitor", imp_demonitor, 1, 1, {I64}, {I32}},
 };
 #undef I32
 #undef I64

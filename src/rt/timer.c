@@ -284,6 +284,17 @@ wb_status wr__timer_cancel(wr_system *sys, uint64_t id) {
     return st;
 }
 
+bool wr_timer_pending(wr_system *sys, uint64_t timer) {
+    if (!sys || !timer) return false;
+    wr__timers *t = sys->timers;
+    uint32_t idx = (uint32_t)timer;
+    pthread_mutex_lock(&t->lock);
+    wr__timer *tm = idx < t->cap ? t->table[idx] : NULL;
+    bool pending = tm && tm->id == timer && !tm->cancelled && (!tm->firing || tm->period);
+    pthread_mutex_unlock(&t->lock);
+    return pending;
+}
+
 wb_status wr_timer_cancel(wr_system *sys, uint64_t timer) {
     if (!sys || !timer) return WB_INVALID_ARG;
     return wr__timer_cancel(sys, timer);
