@@ -442,6 +442,11 @@ typedef struct wc_info {
     uint64_t late_replies; /* replies to its requests that came after their timeout */
 } wc_info;
 wb_status wc_info_get(wc_host *h, const char *name, wc_info *out);
+/* The id registered under name; for the base name of a manifest component
+ * with several instances ("worker" for worker.0 ... worker.N-1), the next of
+ * those that is registered, round-robin. *as (may be NULL) gets the name
+ * that answered. 0 when none. */
+wr_id wc_host_lookup(wc_host *h, const char *name, const char **as);
 /* Names of the known instances, in creation order; *n total. */
 size_t wc_host_names(wc_host *h, const char **names, size_t max);
 /* Copies up to max recent events, oldest first; returns how many. */

@@ -166,6 +166,24 @@ static wb_status build_insts(wc_app *app, wb_error *err) {
     }
     return WB_OK;
 }
+/* A component of several instances answers to its base name (round-robin). */
+static wb_status build_groups(wc_app *app, wb_error *err) {
+    size_t k = 0;
+    for (size_t i = 0; i < app->m->ncomponents; i++) {
+        const wc_component_spec *cs = &app->m->components[i];
+        if (cs->instances > 1) {
+            const char **names = malloc(cs->instances * sizeof *names);
+            if (!names) return wb_error_set(err, WB_NOMEM, "out of memory");
+            for (uint32_t n = 0; n < cs->instances; n++) names[n] = app->insts[k + n].name;
+            wb_status st = wc__host_group_add(app->h, cs->name, names, cs->instances);
+            free(names);
+            if (st != WB_OK) return wb_error_set(err, st, "out of memory");
+        }
+        k += cs->instances;
+    }
+    return WB_OK;
+}
+
 /* Children of each supervisor: its components in manifest order, then its
  * child supervisors. */
 static wb_status build_kids(wc_app *app, wb_error *err) {
@@ -207,7 +225,7 @@ static void send_due(wc_app *app, uint64_t now) {
         const wc_initial_msg *im = &app->m->messages[i];
         if (now < app->msg_due[i]) continue;
         app->msg_due[i] = im->every_ms ? now + (uint64_t)im->every_ms * 1000000ull : UINT64_MAX;
-        wr_id to = wr_lookup(app->h->sys, im->to);
+        wr_id to = wc_host_lookup(app->h, im->to, NULL); /* a group's base name: one of them */
         wb_error err;
         if (to && wc_send(app->h, to, im->payload->data, im->payload->len, &err) == WB_OK)
             atomic_fetch_add(&app->sent, 1);
@@ -303,6 +321,7 @@ static wb_status app_build(wc_app *app, wb_error *err) {
     for (size_t i = 0; i < m->ncomponents && st == WB_OK; i++)
         st = wc_host_define_file(app->h, m->components[i].name, m->components[i].wasm, &m->components[i].caps, err);
     if (st == WB_OK) st = build_kids(app, err);
+    if (st == WB_OK) st = build_groups(app, err);
     if (st == WB_OK && !(app->msg_due = calloc(m->nmessages + 1, sizeof *app->msg_due)))
         st = wb_error_set(err, WB_NOMEM, "out of memory");
     return st;

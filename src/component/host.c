@@ -76,6 +76,13 @@ wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
 void wc_host_free(wc_host *h) {
     if (!h) return;
     wc__poller_free(h->poller);
+    for (wc_group *g = h->groups, *next; g; g = next) {
+        next = g->next;
+        for (uint32_t i = 0; i < g->n; i++) free(g->members[i]);
+        free(g->members);
+        free(g->name);
+        free(g);
+    }
     for (wc_comp *c = h->comps, *next; c; c = next) {
         next = c->next;
         pthread_mutex_destroy(&c->lock);
@@ -560,6 +567,49 @@ void wc__comp_stop_children(wc_comp *parent) {
         wr_exit(h->sys, 0, id, WR_EXIT_SHUTDOWN, "its spawner stopped", &err);
     }
     pthread_mutex_unlock(&h->lock);
+}
+
+wb_status wc__host_group_add(wc_host *h, const char *name, const char *const *members, uint32_t n) {
+    wc_group *g = calloc(1, sizeof *g);
+    if (!g || !(g->name = strdup(name)) || !(g->members = calloc(n ? n : 1, sizeof *g->members))) {
+        if (g) free(g->name);
+        free(g);
+        return WB_NOMEM;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        if (!(g->members[i] = strdup(members[i]))) {
+            for (uint32_t k = 0; k < i; k++) free(g->members[k]);
+            free(g->members);
+            free(g->name);
+            free(g);
+            return WB_NOMEM;
+        }
+    }
+    g->n = n;
+    atomic_init(&g->cursor, 0);
+    pthread_mutex_lock(&h->lock);
+    g->next = h->groups;
+    h->groups = g;
+    pthread_mutex_unlock(&h->lock);
+    return WB_OK;
+}
+
+wr_id wc_host_lookup(wc_host *h, const char *name, const char **as) {
+    if (as) *as = name;
+    wr_id id = wr_lookup(h->sys, name);
+    if (id) return id;
+    pthread_mutex_lock(&h->lock); /* groups are only added, and few */
+    wc_group *g = h->groups;
+    while (g && strcmp(g->name, name)) g = g->next;
+    pthread_mutex_unlock(&h->lock);
+    for (uint32_t k = 0; g && k < g->n; k++) { /* the next one that is up */
+        const char *m = g->members[atomic_fetch_add(&g->cursor, 1) % g->n];
+        if ((id = wr_lookup(h->sys, m)) != 0) {
+            if (as) *as = m;
+            return id;
+        }
+    }
+    return 0;
 }
 
 wb_status wc_info_get(wc_host *h, const char *name, wc_info *out) {

@@ -166,7 +166,20 @@ struct wc_host {
     wa_budget mem_budget;          /* every instance's memory is charged here too */
     wa_budget fd_budget;           /* every WASI descriptor too */
     struct wc_poller *poller;      /* owner: the host; started by the first descriptor wait */
+    struct wc_group *groups;       /* owner: the host; instance groups (host lock to add) */
 };
+
+/* A manifest component of N > 1 instances: its base name finds one of them
+ * (wc_host_lookup, round-robin over those registered). Immutable once
+ * added, except the cursor. */
+typedef struct wc_group {
+    char *name;               /* owner: the group */
+    char **members;           /* owner: the group; [n] instance names */
+    uint32_t n;
+    atomic_uint cursor;
+    struct wc_group *next;    /* owner: the host's list */
+} wc_group;
+wb_status wc__host_group_add(wc_host *h, const char *name, const char *const *members, uint32_t n);
 
 /* host.c */
 void wc__event(wc_host *h, wc_event_type type, const wc_comp *c, wr_id id, const char *fmt, ...)

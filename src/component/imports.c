@@ -110,10 +110,17 @@ static wa_host_status imp_lookup(wa_instance *inst, const wa_value *args, wa_val
     char name[NAME_MAX_];
     if (!guest_str(inst, args[0], args[1], name, sizeof name)) {
         res[0] = wa_i64(WC_INVALID);
-    } else if (!wc_caps_permits(&a->comp->def->caps, WC_CAP_SEND, name) && !own_child(a, name)) {
-        res[0] = wa_i64(denied(a, "lookup of %s", name));
     } else {
-        wr_id id = wr_lookup(wr_ctx_system(a->ctx), name);
+        /* a group's base name resolves to one of its instances: the grant
+         * is checked against the name or the instance that answers */
+        const char *as = name;
+        wr_id id = wc_host_lookup(a->comp->host, name, &as);
+        const wc_caps *caps = &a->comp->def->caps;
+        if (!wc_caps_permits(caps, WC_CAP_SEND, name) && !wc_caps_permits(caps, WC_CAP_SEND, as) &&
+            !own_child(a, name)) {
+            res[0] = wa_i64(denied(a, "lookup of %s", name));
+            return WA_HOST_OK;
+        }
         res[0] = wa_i64(id ? (int64_t)id : WC_NOT_FOUND);
         if (id && !granted(a, id)) a->granted[a->granted_next++ % WB_ARRAY_LEN(a->granted)] = id;
     }
