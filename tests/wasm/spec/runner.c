@@ -2,7 +2,8 @@
 /* Spec test runner: executes the JSON command lists that wast2json makes
  * from the WebAssembly test suite, against wactor's engine. Usage:
  *   spec_runner [--verbose] file.json...
- * Prints passed/failed/skipped per file and a total; exits 1 if anything
+ * Prints passed/failed/skipped per file and a total, and apart from them the
+ * text-format modules it cannot check yet ("text"); exits 1 if anything
  * failed or was skipped. */
 #define _GNU_SOURCE /* memmem */
 #include <cjson/cJSON.h>
@@ -40,6 +41,7 @@ typedef struct runner {
     bool verbose;
     nul_marker nul_mark;
     unsigned passed, failed, skipped;
+    unsigned text_skipped; /* text-format modules: the engine reads binaries only (not a pass) */
 } runner;
 
 static void report(runner *r, const char *kind, const char *fmt, ...)
@@ -447,7 +449,14 @@ static void cmd_assert_load_fails(runner *r, const cJSON *cmd, wb_status want) {
     const char *kind = want == WB_MALFORMED ? "assert_malformed" : "assert_invalid";
     const char *text = jstr(cmd, "text");
     const char *mtype = jstr(cmd, "module_type");
-    bool is_text = mtype && strcmp(mtype, "text") == 0;
+    /* A .wat module can only be rejected, whatever is wrong with it, while
+     * the engine reads binaries only: that proves nothing, so it is counted
+     * apart (the table says so), never as a pass. */
+    if (mtype && strcmp(mtype, "text") == 0) {
+        r->text_skipped++;
+        return;
+    }
+    if (!text) return report(r, kind, "no expected message to check");
     wb_error err = {0};
     wa_module *m;
     wb_status st = load_module(r, cmd, &m, &err);
@@ -458,7 +467,7 @@ static void cmd_assert_load_fails(runner *r, const cJSON *cmd, wb_status want) {
     if (st != want) return report(r, kind, "%s: %s, expected %s \"%s\"", wb_status_name(st), err.msg,
                                   wb_status_name(want), text ? text : "");
     const char *alt = divergent_message(r);
-    if (!is_text && text && !strstr(err.msg, text) && !(alt && strstr(err.msg, alt)))
+    if (!strstr(err.msg, text) && !(alt && strstr(err.msg, alt)))
         return report(r, kind, "message \"%s\", expected \"%s\"", err.msg, text);
     r->passed++;
 }
@@ -555,21 +564,25 @@ int main(int argc, char **argv) {
     memset(&r, 0, sizeof r);
     r.engine = wa_engine_new(NULL);
     if (!r.engine) return 2;
-    unsigned tp = 0, tf = 0, ts = 0, files = 0;
+    unsigned tp = 0, tf = 0, ts = 0, tt = 0, files = 0;
     bool broken = false;
-    printf("%-36s %8s %8s %8s\n", "file", "passed", "failed", "skipped");
+    printf("%-36s %8s %8s %8s %8s\n", "file", "passed", "failed", "skipped", "text");
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--verbose") == 0) {
             r.verbose = true;
             continue;
         }
-        r.passed = r.failed = r.skipped = 0;
+        r.passed = r.failed = r.skipped = r.text_skipped = 0;
         if (!run_file(&r, argv[i])) broken = true;
         const char *base = strrchr(argv[i], '/');
-        printf("%-36s %8u %8u %8u\n", base ? base + 1 : argv[i], r.passed, r.failed, r.skipped);
-        tp += r.passed, tf += r.failed, ts += r.skipped, files++;
+        printf("%-36s %8u %8u %8u %8u\n", base ? base + 1 : argv[i], r.passed, r.failed, r.skipped,
+               r.text_skipped);
+        tp += r.passed, tf += r.failed, ts += r.skipped, tt += r.text_skipped, files++;
     }
-    printf("%-36s %8u %8u %8u   (%u files)\n", "total", tp, tf, ts, files);
+    printf("%-36s %8u %8u %8u %8u   (%u files)\n", "total", tp, tf, ts, tt, files);
+    if (tt)
+        printf("%u text-format assert_malformed commands not run: the engine reads binary modules only "
+               "(\"text\" column; neither passed nor failed)\n", tt);
     wa_engine_free(r.engine);
     return (broken || tf || ts || files == 0) ? 1 : 0;
 }
