@@ -303,6 +303,17 @@ static wb_status abi_check(wc_def *d, wb_error *err) {
     }
     if (!has_memory_export(m))
         return wb_error_set(err, WB_UNLINKABLE, "component \"%s\": no exported memory \"memory\"", d->name);
+    /* A minimum over the limits could never start: refused now, not retried. */
+    for (uint32_t i = 0; i < wa_module_export_count(m); i++) {
+        wa_export_info e = wa_module_export(m, i);
+        if (e.kind != WA_EXTERN_MEMORY) continue;
+        uint64_t min = e.memory.limits.min, pages = d->caps.limits.max_memory_pages;
+        if (pages && min > pages)
+            return wb_error_set(err, WB_LIMIT,
+                                "component \"%s\": its memory starts at %llu pages, over its limit of %llu "
+                                "(limits.memory_pages)",
+                                d->name, (unsigned long long)min, (unsigned long long)pages);
+    }
     int hm = export_check(m, "handle_message", hm_params, 4, i32, 1);
     if (hm <= 0)
         return wb_error_set(err, WB_UNLINKABLE,
@@ -339,6 +350,7 @@ wb_status wc_host_define(wc_host *h, const char *def, const uint8_t *bytes, size
     if (caps) st = wc_caps_copy(&d->caps, caps);
     else wc_caps_init(&d->caps);
     if (st != WB_OK) st = wb_error_set(err, WB_NOMEM, "out of memory");
+    if (st == WB_OK) wc_limits_resolve(&d->caps.limits);
     if (st == WB_OK) st = abi_check(d, err);
     if (st != WB_OK) {
         wa_module_unref(d->module);
@@ -347,7 +359,6 @@ wb_status wc_host_define(wc_host *h, const char *def, const uint8_t *bytes, size
         free(d);
         return st;
     }
-    wc_limits_resolve(&d->caps.limits);
     d->module = module_intern(h, m);
     pthread_mutex_lock(&h->lock);
     wc_def **tail = &h->defs;
@@ -382,6 +393,11 @@ wb_status wc_host_define_file(wc_host *h, const char *def, const char *path, con
                  : nomem ? wb_error_set(err, WB_NOMEM, "out of memory reading %s", path)
                          : wb_error_set(err, WB_IO, "cannot read %s", path);
     free(buf);
+    if (st == WB_MALFORMED || st == WB_INVALID) { /* say which component and which file */
+        char why[sizeof err->msg];
+        snprintf(why, sizeof why, "%s", err->msg);
+        wb_error_set(err, st, "component \"%s\": %s is not a valid WebAssembly module: %s", def, path, why);
+    }
     return st;
 }
 

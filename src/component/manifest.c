@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <yaml.h>
 
@@ -23,6 +24,7 @@ typedef struct ctx {
     yaml_document_t *doc;
     wb_error *err;
     yaml_node_t *comps, *sups; /* the `components` and `supervisors` lists: lines for finish() */
+    yaml_node_t *msgs;         /* the `messages` list */
 } ctx;
 
 static wb_status bad(ctx *c, const yaml_node_t *n, const char *fmt, ...)
@@ -427,7 +429,10 @@ static wb_status top_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     if (!strcmp(k, "duration")) return get_u32(c, v, &m->duration_s);
     if (!strcmp(k, "limits")) return each_pair(c, v, node_limits_pair, m);
     if (!strcmp(k, "topics")) return get_list(c, v, &m->topics, topic_check, SIZE_MAX);
-    if (!strcmp(k, "messages")) return messages(c, v, m);
+    if (!strcmp(k, "messages")) {
+        c->msgs = v;
+        return messages(c, v, m);
+    }
     if (!strcmp(k, "components")) {
         c->comps = v; /* each entry i becomes components[i] (keys are unique) */
         return each_item(c, v, (void **)&m->components, &m->ncomponents, sizeof(wc_component_spec),
@@ -466,6 +471,117 @@ static wb_status finish_topics(ctx *c, const wc_manifest *m) {
                            "component \"%s\": %s \"%.*s\" matches no declared topic",
                            m->components[i].name, keys[k], SHOWN, lists[k][j]);
             }
+    }
+    return WB_OK;
+}
+
+/* ---- what the manifest names resolves (checked at load, not retried) ---- */
+/* A component, or an instance "name.N" of one with more than N instances. */
+static bool name_known(const wc_manifest *m, const char *s, size_t len) {
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        const wc_component_spec *cs = &m->components[i];
+        size_t n = strlen(cs->name);
+        if (len < n || memcmp(s, cs->name, n)) continue;
+        if (len == n) return true;
+        if (s[n] != '.' || cs->instances < 2) continue;
+        char *end;
+        unsigned long k = strtoul(s + n + 1, &end, 10);
+        if (end == s + len && end > s + n + 1 && k < cs->instances) return true;
+    }
+    return false;
+}
+
+/* A send grant reaches something this manifest starts: a pattern matching
+ * one of its names, a child one of them spawns ("router/kv#*": "router" is
+ * known), or everything ("#"). */
+static bool send_reaches(const wc_manifest *m, const char *p) {
+    const char *slash = strchr(p, '/');
+    if (slash) return name_known(m, p, (size_t)(slash - p));
+    if (!strcmp(p, "#") || !strcmp(p, "*")) return true;
+    char name[WC_NAME_MAX + 16];
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        const wc_component_spec *cs = &m->components[i];
+        if (wc_pattern_match(p, cs->name)) return true;
+        for (uint32_t k = 0; k < cs->instances && cs->instances > 1; k++) {
+            snprintf(name, sizeof name, "%s.%u", cs->name, k);
+            if (wc_pattern_match(p, name)) return true;
+            if (k == 1) k = cs->instances - 2 > k ? cs->instances - 2 : k; /* first, second, last */
+        }
+    }
+    return false;
+}
+
+static bool wasi_known(const char *p) {
+    for (int f = 0; f < WA_WASI_FUNC_COUNT_; f++)
+        if (wc_pattern_match(p, wa_wasi_func_name((wa_wasi_func)f))) return true;
+    return false;
+}
+
+/* Entry j of capability list `key` of component i, for the line number. */
+static yaml_node_t *cap_item(ctx *c, size_t i, const char *key, size_t j) {
+    yaml_node_t *list = value_of(c, field_of(c, c->comps, i, "capabilities"), key);
+    yaml_node_t *at = item_of(c, list, j);
+    return at ? at : list ? list : item_of(c, c->comps, i);
+}
+
+/* A `dirs` grant's host path, relative to the manifest like `wasm`, must be
+ * a directory now: an error no restart could fix is refused here. */
+static wb_status dir_resolve(ctx *c, char **entry, const char *base_dir, const char *comp, yaml_node_t *at) {
+    wc_dir d;
+    wb_status st = wc_dir_parse(*entry, &d, c->err);
+    if (st != WB_OK) return bad(c, at, "component \"%s\": %s", comp, c->err->msg);
+    char *resolved = NULL;
+    if (d.host[0] != '/' && base_dir && *base_dir) {
+        size_t n = strlen(base_dir) + strlen(*entry) + 2;
+        if (n > PATH_MAX || !(resolved = malloc(n))) {
+            wc_dir_close(&d);
+            return n > PATH_MAX ? bad(c, at, "component \"%s\": directory path too long", comp)
+                                : wb_error_set(c->err, WB_NOMEM, "out of memory");
+        }
+        snprintf(resolved, n, "%s/%s", base_dir, *entry);
+    }
+    const char *host = d.host;
+    char hostbuf[PATH_MAX];
+    if (resolved) {
+        snprintf(hostbuf, sizeof hostbuf, "%s/%s", base_dir, d.host);
+        host = hostbuf;
+    }
+    struct stat sb;
+    bool ok = stat(host, &sb) == 0 && S_ISDIR(sb.st_mode);
+    if (!ok) {
+        free(resolved);
+        st = bad(c, at, "component \"%s\": dirs: \"%.*s\" is not a directory", comp, SHOWN, host);
+        wc_dir_close(&d);
+        return st;
+    }
+    wc_dir_close(&d);
+    if (resolved) {
+        free(*entry);
+        *entry = resolved;
+    }
+    return WB_OK;
+}
+
+static wb_status finish_refs(ctx *c, wc_manifest *m, const char *base_dir) {
+    for (size_t i = 0; i < m->nmessages; i++) {
+        const char *to = m->messages[i].to;
+        if (!name_known(m, to, strlen(to)))
+            return bad(c, field_of(c, c->msgs, i, "to"), "message to \"%.*s\": no such component", SHOWN, to);
+    }
+    for (size_t i = 0; i < m->ncomponents; i++) {
+        wc_component_spec *cs = &m->components[i];
+        for (size_t j = 0; cs->caps.send && cs->caps.send[j]; j++)
+            if (!send_reaches(m, cs->caps.send[j]))
+                return bad(c, cap_item(c, i, "send", j), "component \"%s\": send \"%.*s\" matches no component",
+                           cs->name, SHOWN, cs->caps.send[j]);
+        for (size_t j = 0; cs->caps.wasi && cs->caps.wasi[j]; j++)
+            if (!wasi_known(cs->caps.wasi[j]))
+                return bad(c, cap_item(c, i, "wasi", j), "component \"%s\": wasi \"%.*s\" is no WASI function",
+                           cs->name, SHOWN, cs->caps.wasi[j]);
+        for (size_t j = 0; cs->caps.dirs && cs->caps.dirs[j]; j++) {
+            wb_status st = dir_resolve(c, &cs->caps.dirs[j], base_dir, cs->name, cap_item(c, i, "dirs", j));
+            if (st != WB_OK) return st;
+        }
     }
     return WB_OK;
 }
@@ -601,6 +717,7 @@ static wb_status finish(ctx *c, wc_manifest *m, const char *base_dir) {
     if (st == WB_OK) st = finish_components(c, m, sups, base_dir);
     free(sups);
     if (st == WB_OK) st = finish_topics(c, m);
+    if (st == WB_OK) st = finish_refs(c, m, base_dir);
     if (st == WB_OK && base_dir && !(m->base_dir = strdup(base_dir)))
         st = wb_error_set(c->err, WB_NOMEM, "out of memory");
     return st;

@@ -64,4 +64,14 @@ done
 # linear memory alone is over 64K.
 "$w" wasm run --max-memory 64K "$bin/dir_probe.wasm" >"$dir/out" 2>&1
 [ $? = 1 ] && grep -q "budget" "$dir/out" || fail "--max-memory 64K not enforced"
+# What no restart can fix is refused before anything starts, naming the
+# component and the file.
+printf 'components:\n  - {name: a, wasm: /etc/hostname}\n' >"$dir/notwasm.yaml"
+"$w" run --duration 1 "$dir/notwasm.yaml" >"$dir/out" 2>&1
+[ $? = 1 ] && grep -q 'component "a": /etc/hostname is not a valid WebAssembly module' "$dir/out" ||
+    fail "a file that is not wasm was not named"
+printf 'components:\n  - {name: a, wasm: %s, limits: {memory_pages: 1}}\n' "$bin/../data/component/logger.wasm" >"$dir/small.yaml"
+"$w" run --duration 1 "$dir/small.yaml" >"$dir/out" 2>&1
+[ $? = 1 ] && grep -q 'component "a": its memory starts at .* pages, over its limit of 1' "$dir/out" ||
+    fail "a memory minimum over the limit was not refused at load"
 echo "input ok"

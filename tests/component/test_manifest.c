@@ -313,7 +313,12 @@ static void limits(void **state) {
 /* dirs: each entry parses as WASI will read it, whole, with :ro kept. */
 static void dirs(void **state) {
     (void)state;
-    char *host = repeat('d', 600);
+    /* a long path to a directory that exists: /tmp/././... (600 bytes) */
+    char *dots = malloc(597);
+    for (int i = 0; i < 596; i += 2) dots[i] = '/', dots[i + 1] = '.';
+    dots[596] = 0;
+    char *host = format("tmp%s", dots);
+    free(dots);
     char *t = format("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n"
                      "      dirs: [\"/%s::/data:ro\"]\n", host);
     wc_manifest *m = NULL;
@@ -322,7 +327,7 @@ static void dirs(void **state) {
     wc_dir d;
     assert_int_equal(wc_dir_parse(m->components[0].caps.dirs[0], &d, &err), WB_OK);
     assert_true(d.read_only);
-    assert_int_equal(strlen(d.host), 601);
+    assert_int_equal(strlen(d.host), 600);
     assert_string_equal(d.guest, "/data");
     wc_dir_close(&d);
     wc_manifest_free(m);
@@ -362,6 +367,35 @@ static void load_file(void **state) {
     unlink(path);
 }
 
+/* Everything the manifest names resolves at load, with the line: message
+ * targets, send grants, WASI function names, directories (relative to the
+ * manifest, like wasm). */
+static void references_fail_fast(void **state) {
+    (void)state;
+    expect_error("components:\n  - {name: a, wasm: a.wasm}\nmessages:\n  - {to: b, payload: x}\n",
+                 "line 4: message to \"b\": no such component");
+    expect_ok("components:\n  - {name: w, wasm: a.wasm, instances: 2}\nmessages:\n"
+              "  - {to: w, payload: x}\n  - {to: w.1, payload: x}\n");
+    expect_error("components:\n  - {name: w, wasm: a.wasm, instances: 2}\nmessages:\n  - {to: w.2, payload: x}\n",
+                 "line 4: message to \"w.2\"");
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      send: [a, agregator]\n",
+                 "line 5: component \"a\": send \"agregator\" matches no component");
+    expect_ok("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n"
+              "      send: [\"a.#\", \"a/kv#*\", \"#\"]\n");
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      wasi: [fd_write, fd_wirte]\n",
+                 "line 5: component \"a\": wasi \"fd_wirte\" is no WASI function");
+    expect_ok("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      wasi: [\"#\", fd_read]\n");
+    expect_error("components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      dirs: [/no/such/dir]\n",
+                 "line 5: component \"a\": dirs: \"/no/such/dir\" is not a directory");
+    /* relative to the manifest's directory */
+    const char *t = "components:\n  - name: a\n    wasm: a.wasm\n    capabilities:\n      dirs: [\"tmp::/t:ro\"]\n";
+    wc_manifest *m = NULL;
+    wb_error err;
+    assert_int_equal(wc_manifest_parse(t, strlen(t), "/", &m, &err), WB_OK);
+    assert_string_equal(m->components[0].caps.dirs[0], "//tmp::/t:ro");
+    wc_manifest_free(m);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(parses_everything),
@@ -369,6 +403,7 @@ int main(void) {
         cmocka_unit_test(parent_cycles),
         cmocka_unit_test(limits),
         cmocka_unit_test(dirs),
+        cmocka_unit_test(references_fail_fast),
         cmocka_unit_test(load_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
