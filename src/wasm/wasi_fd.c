@@ -185,10 +185,12 @@ static bool would_block(const wa__wasi_fd *ent, uint16_t e, bool write, size_t d
     if (e == WA_WASI_EAGAIN) return true;
     if (e != WA_WASI_ESUCCESS || write || done || !ent->fifo) return false;
     /* A blocking open of a FIFO would have waited for a writer: an end of
-     * file before any writer came (no POLLHUP yet) waits for data. */
+     * file before any writer came (no POLLHUP yet) waits for data. So does
+     * one whose writer came and wrote since the read (POLLIN now): it is
+     * read on the next look, not reported as the end. */
     struct pollfd pfd = {.fd = ent->host, .events = POLLIN};
     struct timespec zero = {0, 0};
-    return ppoll(&pfd, 1, &zero, NULL) == 0;
+    return ppoll(&pfd, 1, &zero, NULL) == 0 || (pfd.revents & POLLIN);
 }
 
 static uint16_t fd_rw(wa_wasi *w, wa_instance *in, const wa_value *a, bool write, bool positioned,

@@ -18,6 +18,7 @@
  * root supervisor that gave up). What succeeded is owed: an accepted send
  * arrives, a published event reaches its subscriber, a crash is restarted,
  * a stop stops - unless a loss was counted meanwhile. */
+#include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <sys/stat.h>
@@ -39,6 +40,7 @@ typedef struct run {
     harness h;
     uint64_t nth;  /* 0: the counting run */
     int mode;
+    unsigned workers;
     size_t live0;  /* blocks live before the run */
     int told;      /* errors returned to this test */
     char note[240]; /* the first of them */
@@ -236,9 +238,9 @@ static void watchdog(int sig) {
     _exit(3);
 }
 
-static void run_open(run *r, unsigned workers) {
+static void run_open(run *r) {
     r->live0 = fail_malloc_live();
-    harness_open(&r->h, workers);
+    harness_open(&r->h, r->workers);
     witness_start(r->h.sys);
 }
 
@@ -310,7 +312,7 @@ static bool wait_more(run *r, wait_ctx *w) {
     if (now >= w->until || (r->app && root_down(r))) return false;
     if (!w->grew_at && node_counted(r, NULL, 0) > w->e0) w->grew_at = now;
     if (w->grew_at && now - w->grew_at >= GRACE_NS) return false;
-    wb_sleep_ns(MS);
+    wb_sleep_ns(MS / 10); /* most of what is waited for takes microseconds */
     return true;
 }
 
@@ -358,11 +360,12 @@ static bool wait_witness(run *r, wait_ctx *w, const char *text) {
 
 /* Waits until the named instance is down (final state, no incarnation). */
 static bool wait_down(run *r, const char *name) {
-    for (int i = 0; i < 3000; i++) {
+    wait_ctx w = wait_begin(r);
+    w.e0 = UINT64_MAX; /* a stop is owed whatever was counted */
+    do {
         wc_info info;
         if (wc_info_get(r->h.host, name, &info) == WB_OK && !info.id && wc_state_final(info.state)) return true;
-        wb_sleep_ns(MS);
-    }
+    } while (wait_more(r, &w));
     return false;
 }
 
@@ -383,7 +386,7 @@ static void setup_scenario(run *r) {
     arm(r);
     wr_config cfg;
     wr_config_default(&cfg);
-    cfg.workers = 1;
+    cfg.workers = r->workers;
     wb_error err;
     bool done = false;
     if (status_ok(r, wr_system_new(&cfg, &r->h.sys, &err), &err, "system")) {
@@ -411,7 +414,7 @@ static bool spawned_child(run *r, wr_id c1) {
 }
 
 static void components_scenario(run *r) {
-    run_open(r, 1);
+    run_open(r);
     wc_caps caps;
     wc_caps_init(&caps);
     wb_error err;
@@ -579,7 +582,7 @@ static bool fed_ticks(run *r) {
 }
 
 static void app_scenario(run *r) {
-    run_open(r, 1);
+    run_open(r);
     char text[sizeof app_fmt + 3 * 512];
     const char *d = WACTOR_TEST_DATA;
     snprintf(text, sizeof text, app_fmt, d, d, d);
@@ -599,6 +602,56 @@ static void app_scenario(run *r) {
 
 /* ---- 3. WASI: files in a granted directory, a sleep ------------------------- */
 
+/* A request made on a thread of its own (it waits for the test's write);
+ * the main thread judges its outcome. */
+typedef struct bg_request {
+    run *r;
+    wr_id to;
+    wb_status st;
+    wb_error err;
+    wc_reply rep;
+    pthread_t th;
+    _Atomic bool done;
+} bg_request;
+
+static void *bg_request_run(void *arg) {
+    bg_request *q = arg;
+    static const char cmd[] = "\x55" "fifo /d/pipe"; /* raw codec: prefixed here, nothing to allocate */
+    q->st = wc_request(q->r->h.host, q->to, cmd, sizeof cmd - 1, ASK_NS, &q->rep, &q->err);
+    atomic_store(&q->done, true);
+    return NULL;
+}
+
+/* A read of a FIFO nobody writes yet: the component waits on the host's
+ * poller (wait.c) until the test writes once the reader holds its end. */
+static bool fifo_read(run *r, wr_id reader) {
+    if (!reader) return false;
+    char path[128];
+    snprintf(path, sizeof path, "%s/pipe", r->tmp);
+    assert_int_equal(mkfifo(path, 0600), 0);
+    wc_host_stats hs, hs0; /* the reader's open of the FIFO is one descriptor more */
+    wc_host_stats_get(r->h.host, &hs0);
+    bg_request q = {.r = r, .to = reader};
+    assert_int_equal(pthread_create(&q.th, NULL, bg_request_run, &q), 0);
+    wait_ctx w = wait_begin(r);
+    do wc_host_stats_get(r->h.host, &hs);
+    while (hs.open_fds == hs0.open_fds && !atomic_load(&q.done) && wait_more(r, &w));
+    int fd = open(path, O_WRONLY | O_NONBLOCK); /* fails while no reader holds it */
+    if (fd >= 0) assert_int_equal(write(fd, "hi", 2), 2);
+    pthread_join(q.th, NULL);
+    if (fd >= 0) close(fd);
+    unlink(path);
+    if (!status_ok(r, q.st, &q.err, "fifo")) return false;
+    char out[64];
+    reply_text(&q.rep, out, sizeof out);
+    bool ok = q.rep.ok;
+    wc_reply_close(&q.rep);
+    if (!ok) told(r, "fifo: error %d: %s", q.rep.code, q.rep.reason);
+    else if (strcmp(out, "2 0") && out[0] == '-') told(r, "fifo: %s", out); /* open or read refused: -1 errno */
+    else if (strcmp(out, "2 0")) fail_msg("N=%llu: fifo answered \"%s\"", (unsigned long long)r->nth, out);
+    return ok && !strcmp(out, "2 0");
+}
+
 static void wasi_scenario(run *r) {
     snprintf(r->tmp, sizeof r->tmp, "/tmp/wactor-faults-XXXXXX");
     assert_non_null(mkdtemp(r->tmp));
@@ -610,12 +663,15 @@ static void wasi_scenario(run *r) {
     caps.dirs = calloc(2, sizeof *caps.dirs);
     assert_true(caps.wasi && caps.dirs);
     assert_true((caps.wasi[0] = strdup("#")) && (caps.dirs[0] = strdup(grant)));
-    run_open(r, 1);
+    run_open(r);
+    /* Definitions (decoding, compiling) are swept by the scenarios above. */
+    assert_true(define(r, "filer", "filer", &caps) && define(r, "block", "hostile_block", &caps));
     arm(r);
-    wr_id f = spawn(r, define(r, "filer", "filer", &caps), "filer", "f");
+    wr_id f = spawn(r, true, "filer", "f");
     bool wrote = ask_is(r, f, "write /d/a.txt hello", "ok 0", false);
     bool done = wrote && ask_is(r, f, "read /d/a.txt", "hello", false);
-    done &= ask_is(r, f, "sleep 20", "slept ", true);
+    done &= ask_is(r, f, "sleep 1", "slept ", true); /* suspends on a timer, not the worker */
+    done &= fifo_read(r, spawn(r, true, "block", "reader"));
     wb_error err;
     if (f && status_ok(r, wc_stop(r->h.host, f, &err), &err, "stop")) {
         bool stopped = wait_down(r, "f");
@@ -645,6 +701,7 @@ typedef struct sweep_case {
     scenario fn;
     int mode;
     bool dense; /* every N; else DENSE of them, then SPARSE spread over the rest */
+    unsigned workers;
 } sweep_case;
 
 /* One run with the nth allocation failing (0: none); the failures it saw. */
@@ -655,6 +712,7 @@ static uint64_t run_one(const sweep_case *c, uint64_t nth, uint64_t *seen) {
     assert_non_null(r);
     r->nth = nth;
     r->mode = c->mode;
+    r->workers = c->workers;
     snprintf(watchdog_note, sizeof watchdog_note, "\nhang: %s with N = %llu\n", c->name, (unsigned long long)nth);
     alarm(RUN_LIMIT_S);
     uint64_t t0 = wb_now_ns();
@@ -696,17 +754,20 @@ static void sweep(void **state) {
     printf("# %-28s %5llu allocations, %4llu runs (stride %llu past %d), %5llu failures injected, %5.1f s\n",
            c->name, (unsigned long long)total, (unsigned long long)runs, (unsigned long long)stride, DENSE,
            (unsigned long long)injected, (double)(wb_now_ns() - t0) / 1e9);
+    fflush(stdout);
 }
 
 static const sweep_case cases[] = {
-    {"node: Nth fails", setup_scenario, FAIL_MALLOC_ONCE, true},
-    {"node: all from Nth fail", setup_scenario, FAIL_MALLOC_FROM_ON, true},
-    {"components: Nth fails", components_scenario, FAIL_MALLOC_ONCE, true},
-    {"components: all from Nth fail", components_scenario, FAIL_MALLOC_FROM_ON, false},
-    {"app: Nth fails", app_scenario, FAIL_MALLOC_ONCE, true},
-    {"app: all from Nth fail", app_scenario, FAIL_MALLOC_FROM_ON, false},
-    {"wasi: Nth fails", wasi_scenario, FAIL_MALLOC_ONCE, true},
-    {"wasi: all from Nth fail", wasi_scenario, FAIL_MALLOC_FROM_ON, false},
+    {"node: Nth fails", setup_scenario, FAIL_MALLOC_ONCE, true, 1},
+    {"node: all from Nth fail", setup_scenario, FAIL_MALLOC_FROM_ON, true, 1},
+    {"components: Nth fails", components_scenario, FAIL_MALLOC_ONCE, true, 1},
+    {"components: all from Nth fail", components_scenario, FAIL_MALLOC_FROM_ON, false, 1},
+    {"components: Nth fails, 2 workers", components_scenario, FAIL_MALLOC_ONCE, false, 2},
+    {"app: Nth fails", app_scenario, FAIL_MALLOC_ONCE, true, 1},
+    {"app: all from Nth fail", app_scenario, FAIL_MALLOC_FROM_ON, false, 1},
+    {"app: Nth fails, 2 workers", app_scenario, FAIL_MALLOC_ONCE, false, 2},
+    {"wasi: Nth fails", wasi_scenario, FAIL_MALLOC_ONCE, true, 1},
+    {"wasi: all from Nth fail", wasi_scenario, FAIL_MALLOC_FROM_ON, false, 1},
 };
 
 int main(void) {
