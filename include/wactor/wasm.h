@@ -250,6 +250,10 @@ typedef struct wa_budget {
 } wa_budget;
 void wa_budget_init(wa_budget *b, uint64_t max);
 uint64_t wa_budget_used(const wa_budget *b);
+/* Charges n bytes the embedder holds for its instances (their shared code,
+ * say); false, and nothing charged, when that passes max. */
+bool wa_budget_charge(wa_budget *b, uint64_t n);
+void wa_budget_uncharge(wa_budget *b, uint64_t n);
 
 /* Per-instance limits. Zero means the default shown. */
 typedef struct wa_limits {

@@ -38,6 +38,13 @@ void wc_host_stats_get(wc_host *h, wc_host_stats *out) {
     pthread_mutex_unlock(&h->lock);
 }
 
+/* What a module holds on the host once, for all its instances: the node's
+ * memory budget is charged with it while the host caches the module. */
+static uint64_t module_bytes(const wa_module *m) {
+    wa_module_stats st = wa_module_stats_get(m);
+    return (uint64_t)st.code_bytes + st.compiled_bytes;
+}
+
 wb_status wc_host_new(const wc_host_config *cfg, wc_host **out, wb_error *err) {
     *out = NULL;
     if (!cfg || !cfg->sys || !cfg->engine)
@@ -96,7 +103,10 @@ void wc_host_free(wc_host *h) {
         free(d->name);
         free(d);
     }
-    for (size_t i = 0; i < h->nmodules; i++) wa_module_unref(h->modules[i]);
+    for (size_t i = 0; i < h->nmodules; i++) {
+        wa_budget_uncharge(&h->mem_budget, module_bytes(h->modules[i]));
+        wa_module_unref(h->modules[i]);
+    }
     free(h->modules);
     wa_linker_free(h->linker);
     free(h->ids);
@@ -253,6 +263,11 @@ static wa_module *module_intern(wc_host *h, wa_module *m) {
         h->modules = ms;
         h->modules_cap = cap;
     }
+    if (!wa_budget_charge(&h->mem_budget, module_bytes(m))) { /* the node cannot hold its code */
+        pthread_mutex_unlock(&h->lock);
+        wa_module_unref(m);
+        return NULL;
+    }
     h->modules[h->nmodules++] = wa_module_ref(m);
     pthread_mutex_unlock(&h->lock);
     return m;
@@ -359,7 +374,17 @@ wb_status wc_host_define(wc_host *h, const char *def, const uint8_t *bytes, size
         free(d);
         return st;
     }
-    d->module = module_intern(h, m);
+    uint64_t need = module_bytes(m);
+    d->module = module_intern(h, m); /* takes m */
+    if (!d->module) {
+        uint64_t used = wa_budget_used(&h->mem_budget);
+        wc_caps_close(&d->caps);
+        free(d->name);
+        free(d);
+        return wb_error_set(err, WB_LIMIT, "component \"%s\": its code (%llu bytes) does not fit the node's "
+                            "memory budget (%llu of %llu bytes used)", def, (unsigned long long)need,
+                            (unsigned long long)used, (unsigned long long)h->mem_budget.max);
+    }
     pthread_mutex_lock(&h->lock);
     wc_def **tail = &h->defs;
     while (*tail) tail = &(*tail)->next;

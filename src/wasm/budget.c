@@ -62,3 +62,11 @@ void wa__uncharge(wa_account *a, uint64_t n) {
     atomic_fetch_sub_explicit(&a->used, n, memory_order_relaxed);
     if (a->shared) atomic_fetch_sub_explicit(&a->shared->used, n, memory_order_relaxed);
 }
+
+bool wa_budget_charge(wa_budget *b, uint64_t n) {
+    if (counter_add(&b->used, b->max, n)) return true;
+    atomic_fetch_add_explicit(&b->refused, 1, memory_order_relaxed);
+    return false;
+}
+
+void wa_budget_uncharge(wa_budget *b, uint64_t n) { atomic_fetch_sub_explicit(&b->used, n, memory_order_relaxed); }

@@ -322,6 +322,24 @@ static void admission(unsigned workers) {
     spawn_ok(&T, "echo", "e5");
     close_all();
 
+    /* the node's memory holds the modules' code too: 1 KiB holds none */
+    wc_host_config tiny = {.max_memory_bytes = 1024};
+    {
+        wr_config cfg;
+        wr_config_default(&cfg);
+        cfg.workers = workers;
+        harness t2;
+        assert_int_equal(wr_system_new(&cfg, &t2.sys, &err), WB_OK);
+        t2.engine = wa_engine_new(NULL);
+        tiny.sys = t2.sys;
+        tiny.engine = t2.engine;
+        assert_int_equal(wc_host_new(&tiny, &t2.host, &err), WB_OK);
+        char path[512];
+        guest_path(path, sizeof path, "echo");
+        assert_int_equal(wc_host_define_file(t2.host, "echo", path, NULL, &err), WB_LIMIT);
+        assert_non_null(strstr(err.msg, "does not fit the node's memory budget"));
+        harness_close(&t2);
+    }
     wc_host_config mem = {.max_memory_bytes = 2u << 20};
     open_with(workers, &mem);
     int made = 0;
