@@ -1,7 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* Supervisors: an actor that traps its children's exits and restarts them by
  * strategy, restart policy, intensity (O(1) ring of restart times) and
- * backoff delays on timers. Readers on other threads go through the lock. */
+ * backoff delays on timers. Readers on other threads go through the lock.
+ *
+ * Stops go one at a time in reverse start order, as OTP's do: the next child
+ * is asked to stop when the previous one's exit arrived (its terminate ran,
+ * or it was killed at its shutdown deadline). The supervisor keeps handling
+ * messages meanwhile - it never blocks a worker - and its own exit (intensity
+ * reached, told to stop) waits the same way for all its children, so its
+ * parent hears of it only once their names are free. */
 #include <stdio.h>
 #include <string.h>
 
@@ -13,7 +20,7 @@
 enum child_state {
     CH_RUNNING = 0,
     CH_STARTING, /* spawned, its init has not acknowledged yet */
-    CH_STOPPING, /* shut down by us; its exit is expected */
+    CH_STOPPING, /* to be stopped by us (stop_sent: asked); its exit is expected */
     CH_PENDING,  /* down, waiting for its batch to restart */
     CH_STOPPED,  /* down for good (temporary, transient normal, terminated) */
 };
@@ -28,6 +35,8 @@ typedef struct sup_child {
     wr_backoff backoff;
     wr_id id;
     uint8_t state;
+    bool stop_sent;      /* CH_STOPPING: asked to stop; the next stop waits for its exit */
+    uint64_t kill_timer; /* that stop's kill at the shutdown deadline, 0 if none */
     uint64_t batch;     /* restart batch it belongs to while STOPPING/PENDING */
     uint32_t attempt;   /* backoff attempt, reset after a quiet period */
     uint64_t last_crash;
@@ -49,6 +58,9 @@ typedef struct wr__sup {
     uint32_t ring_pos, ring_n;
     uint64_t next_batch; /* batch 1 is the initial start */
     bool started;        /* the initial batch is up */
+    bool exiting;        /* stopping its children, then exits with the reason below */
+    uint8_t exit_kind;
+    char exit_text[200];
     uint64_t batch_delay[8]; /* delay per in-flight batch, by batch % 8 */
 } wr__sup;
 
@@ -221,6 +233,7 @@ static wb_status child_start(wr_ctx *ctx, wr__sup *s, sup_child *c, wb_error *er
  * (which needs no memory: when the others cannot be had, it is the kill). */
 static void child_stop(wr_system *sys, wr_id sup, sup_child *c) {
     if (!c->id) return;
+    c->stop_sent = true;
     if (c->shutdown_ns == 0) {
         wr_exit(sys, sup, c->id, WR_EXIT_KILLED, "brutal kill", NULL);
         return;
@@ -237,8 +250,49 @@ static void child_stop(wr_system *sys, wr_id sup, sup_child *c) {
     k->to = c->id;
     k->tag = WR_EXIT_KILLED;
     k->flags_ = WR__MF_NOWAIT;
-    if (wr__timer_add(sys, k, c->shutdown_ns, 0, NULL, NULL) != WB_OK)
+    if (wr__timer_add(sys, k, c->shutdown_ns, 0, &c->kill_timer, NULL) != WB_OK)
         wr_exit(sys, sup, c->id, WR_EXIT_KILLED, NULL, NULL);
+}
+
+/* The child's exit arrived: its stop, if any, is over. */
+static void child_gone(wr_system *sys, sup_child *c) {
+    if (c->kill_timer) wr__timer_cancel(sys, c->kill_timer);
+    c->kill_timer = 0;
+    c->stop_sent = false;
+    c->id = 0;
+}
+
+/* Stops the children marked CH_STOPPING one at a time, the last started
+ * first: asks the next only when no stop is under way. Returns whether one
+ * is (an exit is awaited). */
+static bool stop_next(wr_system *sys, wr__sup *s) {
+    sup_child *next = NULL;
+    for (size_t i = s->n; i-- > 0;) {
+        sup_child *c = &s->children[i];
+        if (c->state != CH_STOPPING) continue;
+        if (c->stop_sent) return true;
+        if (!next) next = c;
+    }
+    if (!next) return false;
+    child_stop(sys, s->self, next);
+    return true;
+}
+
+/* The supervisor's own exit: no more restarts; every child is stopped in
+ * reverse start order, then it exits with the reason of the first call. */
+static void sup_exit(wr_ctx *ctx, wr__sup *s, wr_exit_kind why, const char *text) {
+    if (!s->exiting) {
+        s->exiting = true;
+        s->exit_kind = (uint8_t)why;
+        snprintf(s->exit_text, sizeof s->exit_text, "%s", text ? text : "");
+        for (size_t i = 0; i < s->n; i++) {
+            sup_child *c = &s->children[i];
+            c->batch = 0;
+            if (c->state == CH_RUNNING || c->state == CH_STARTING) c->state = CH_STOPPING;
+            else if (c->state == CH_PENDING) c->state = CH_STOPPED;
+        }
+    }
+    if (!stop_next(ctx->sys, s)) wr_ctx_exit(ctx, (wr_exit_kind)s->exit_kind, s->exit_text);
 }
 
 /* ---- restarting ------------------------------------------------------------------ */
@@ -259,6 +313,7 @@ static bool intensity_ok(wr__sup *s, uint64_t now) {
 static void batch_next(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
     wr_system *sys = ctx->sys;
     sup_child *c = NULL;
+    if (s->exiting) return;
     for (size_t i = 0; i < s->n; i++) {
         sup_child *o = &s->children[i];
         if (o->batch != batch) continue;
@@ -277,7 +332,7 @@ static void batch_next(wr_ctx *ctx, wr__sup *s, uint64_t batch) {
     if (batch != 1) c->restarts++;
     if (child_start(ctx, s, c, &err) != WB_OK) {
         c->state = CH_STOPPED;
-        wr_ctx_exit(ctx, WR_EXIT_ERROR, err.msg);
+        sup_exit(ctx, s, WR_EXIT_ERROR, err.msg);
         return;
     }
     if (batch == 1) return;
@@ -322,9 +377,15 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
     wr_id old = c->id;
     uint64_t old_batch = c->batch;
     bool was_starting = c->state == CH_STARTING;
-    c->id = 0;
+    child_gone(sys, c);
+    if (s->exiting) {
+        c->state = CH_STOPPED;
+        sup_exit(ctx, s, (wr_exit_kind)s->exit_kind, NULL);
+        return;
+    }
     if (c->state == CH_STOPPING) {
         c->state = c->batch ? CH_PENDING : CH_STOPPED;
+        stop_next(sys, s);
         if (c->batch) batch_arm(ctx, s, c->batch);
         return;
     }
@@ -342,7 +403,7 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
                  s->name, s->intensity, (unsigned long long)(s->period_ns / 1000000), c->name,
                  wr_exit_kind_name(why));
         c->state = CH_STOPPED;
-        wr_ctx_exit(ctx, WR_EXIT_ERROR, text);
+        sup_exit(ctx, s, WR_EXIT_ERROR, text);
         return;
     }
     uint64_t delay = backoff_for(c, now);
@@ -354,18 +415,15 @@ static void on_child_exit(wr_ctx *ctx, wr__sup *s, size_t idx, wr_exit_kind why)
     c->batch = batch;
     if (s->strategy != WR_ONE_FOR_ONE) {
         size_t from = s->strategy == WR_ONE_FOR_ALL ? 0 : idx + 1;
-        for (size_t i = s->n; i-- > from;) { /* stop in reverse start order */
+        for (size_t i = from; i < s->n; i++) {
             sup_child *o = &s->children[i];
             if (i == idx || o->state == CH_STOPPED) continue;
             /* temporary siblings are stopped but not restarted */
             o->batch = o->restart == WR_TEMPORARY ? 0 : batch;
-            if (o->state == CH_RUNNING || o->state == CH_STARTING) {
-                o->state = CH_STOPPING;
-                child_stop(sys, s->self, o);
-            } else if (o->state == CH_PENDING && !o->batch) {
-                o->state = CH_STOPPED;
-            }
+            if (o->state == CH_RUNNING || o->state == CH_STARTING) o->state = CH_STOPPING;
+            else if (o->state == CH_PENDING && !o->batch) o->state = CH_STOPPED;
         }
+        stop_next(sys, s); /* in reverse start order, one at a time */
     }
     batch_arm(ctx, s, batch);
     if (was_starting && old_batch != batch) batch_next(ctx, s, old_batch);
@@ -413,7 +471,7 @@ static wr_turn sup_handle(wr_ctx *ctx, const wr_msg *msg) {
             on_child_exit(ctx, s, i, (wr_exit_kind)msg->tag);
         } else if (msg->tag != WR_EXIT_NORMAL || (msg->from == s->parent && s->parent)) {
             /* the parent died, or someone told us to stop */
-            wr_ctx_exit(ctx, (wr_exit_kind)msg->tag, wr_msg_reason(msg));
+            sup_exit(ctx, s, (wr_exit_kind)msg->tag, wr_msg_reason(msg));
         }
     } else if (msg->kind == WR_MSG_USER && msg->tag == WR__TAG_STARTED) {
         for (size_t i = 0; i < s->n; i++) {
@@ -429,7 +487,7 @@ static wr_turn sup_handle(wr_ctx *ctx, const wr_msg *msg) {
         const void *p = wr_msg_bytes(msg, &len);
         if (len == sizeof batch) {
             memcpy(&batch, p, sizeof batch);
-            if (!atomic_load(&ctx->sys->halting)) batch_next(ctx, s, batch);
+            if (!atomic_load(&ctx->sys->halting)) batch_next(ctx, s, batch); /* not when exiting */
         }
     }
     pthread_mutex_unlock(&s->lock);
@@ -451,12 +509,13 @@ static void sup_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
         }
     }
     pthread_mutex_unlock(&sys->sups->lock);
-    /* Children stop in reverse start order; exit signals are asynchronous, a
-     * kill timer enforces each shutdown timeout after we are gone. */
+    /* Killed (or halted) before its children were gone: those left are asked
+     * at once, in reverse start order; a kill timer enforces each shutdown
+     * timeout after we are gone. */
     for (size_t i = s->n; i-- > 0;) {
-        uint8_t st = s->children[i].state;
-        if (st == CH_RUNNING || st == CH_STARTING || st == CH_STOPPING)
-            child_stop(sys, s->self, &s->children[i]);
+        sup_child *c = &s->children[i];
+        if (c->state == CH_RUNNING || c->state == CH_STARTING || (c->state == CH_STOPPING && !c->stop_sent))
+            child_stop(sys, s->self, c);
     }
     sup_destroy(sys, s);
     *slot = NULL;
@@ -516,7 +575,8 @@ wb_status wr_supervisor_start_child(wr_system *sys, wr_id sup, const wr_child_sp
     if (!sys || !child) return wb_error_set(err, WB_INVALID_ARG, "no child spec");
     wr__sup *s = sup_acquire(sys, sup);
     if (!s) return wb_error_set(err, WB_NOT_FOUND, "no supervisor %016llx", (unsigned long long)sup);
-    wb_status st = child_append(sys, s, child, err);
+    wb_status st = s->exiting ? wb_error_set(err, WB_STATE, "supervisor '%s' is stopping", s->name)
+                              : child_append(sys, s, child, err);
     if (st == WB_OK) {
         sup_child *c = &s->children[s->n - 1];
         wr_id id = 0;
@@ -543,7 +603,7 @@ wb_status wr_supervisor_terminate_child(wr_system *sys, wr_id sup, const char *n
     } else if (c->state == CH_RUNNING || c->state == CH_STARTING) {
         c->state = CH_STOPPING;
         c->batch = 0;
-        child_stop(sys, s->self, c);
+        stop_next(sys, s); /* after a stop under way, if any */
     } else if (c->state == CH_PENDING) {
         c->state = CH_STOPPED; /* its batch will skip it */
     }

@@ -409,6 +409,228 @@ static void nested_start_order(void **state) {
     }
 }
 
+/* ---- stop order (issue 8) ----------------------------------------------------
+ * Children that take time to stop: a terminate that sleeps (SLOW), a stop
+ * that completes on a later message (LATE: it traps exits and quits 20 ms
+ * after the shutdown), one that ignores the shutdown and is killed at its
+ * deadline (DEAF). The log spells what happened, in order: "x^" init,
+ * "x!" init failed (its name was taken), "x?" asked to stop, "x<" terminate
+ * began, "x." terminate (".k" when killed), "S#" the supervisor's DOWN. */
+enum { T_QUIT = 69 };
+enum { K_PLAIN = 0, K_SLOW, K_LATE, K_DEAF };
+enum { W_ASKED = 2, W_TERM_BEGIN, W_INIT_FAILED, W_DOWN };
+
+typedef struct kid {
+    const char *name;
+    int mode;
+    const char *reg; /* registered in init when set */
+} kid;
+
+static wb_status k_init(wr_ctx *ctx, void *arg) {
+    const kid *k = arg;
+    *(const kid **)wr_ctx_state(ctx) = k;
+    if (k->reg) {
+        wb_status st = wr_register(wr_ctx_system(ctx), k->reg, wr_ctx_self(ctx), NULL);
+        if (st != WB_OK) {
+            log_add(k->name, W_INIT_FAILED, 0, wr_ctx_self(ctx));
+            return st;
+        }
+    }
+    if (k->mode == K_LATE || k->mode == K_DEAF) wr_ctx_trap_exit(ctx, true);
+    log_add(k->name, 0, 0, wr_ctx_self(ctx));
+    return WB_OK;
+}
+
+static wr_turn k_handle(wr_ctx *ctx, const wr_msg *m) {
+    const kid *k = *(const kid **)wr_ctx_state(ctx);
+    if (m->kind == WR_MSG_EXIT && m->tag == WR_EXIT_SHUTDOWN) {
+        log_add(k->name, W_ASKED, 0, wr_ctx_self(ctx));
+        if (k->mode == K_LATE)
+            wr_send_after(wr_ctx_system(ctx), wr_ctx_self(ctx), wr_ctx_self(ctx), 20 * MS, T_QUIT, NULL, 0,
+                          NULL, NULL);
+    } else if (m->kind == WR_MSG_USER && m->tag == T_QUIT) {
+        wr_ctx_exit(ctx, WR_EXIT_SHUTDOWN, NULL);
+    } else if (m->kind == WR_MSG_USER && m->tag == T_CRASH) {
+        wr_ctx_exit(ctx, WR_EXIT_ERROR, "crash");
+    }
+    return WR_OK;
+}
+
+static void k_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
+    const kid *k = *(const kid **)wr_ctx_state(ctx);
+    if (k->mode == K_SLOW) {
+        log_add(k->name, W_TERM_BEGIN, why, wr_ctx_self(ctx));
+        wb_sleep_ns(15 * MS);
+    }
+    log_add(k->name, 1, why, wr_ctx_self(ctx));
+}
+
+static const wr_actor_spec kid_actor = {.name = "kid", .init = k_init, .handle = k_handle,
+                                        .terminate = k_terminate, .state_size = sizeof(kid *)};
+
+/* Watches an actor (arg: its id) and logs its DOWN as "S#", with what the
+ * names in `watched_names` were registered to at that moment. */
+static const char *watched_names[4];
+static wr_id names_at_down[4];
+
+static wb_status down_init(wr_ctx *ctx, void *arg) {
+    return wr_ctx_monitor(ctx, *(const wr_id *)arg, NULL, NULL);
+}
+static wr_turn down_handle(wr_ctx *ctx, const wr_msg *m) {
+    if (m->kind != WR_MSG_DOWN) return WR_OK;
+    for (int i = 0; i < 4 && watched_names[i]; i++) names_at_down[i] = wr_lookup(wr_ctx_system(ctx), watched_names[i]);
+    log_add("S", W_DOWN, m->tag, m->from);
+    return WR_OK;
+}
+static const wr_actor_spec down_watcher = {.name = "down", .init = down_init, .handle = down_handle};
+
+/* The log from position `from` as tokens ("a^ b. S#"), DOWNs left out
+ * unless `downs`. */
+static void log_spell(size_t from, bool downs, char *out, size_t cap) {
+    static const char sym[] = {'^', '.', '?', '<', '!', '#'};
+    size_t o = 0;
+    out[0] = 0;
+    pthread_mutex_lock(&log_lock);
+    for (size_t i = from; i < atomic_load(&log_n) && o + 24 < cap; i++) {
+        log_rec *r = &log_v[i];
+        if (r->what == W_DOWN && !downs) continue;
+        o += (size_t)snprintf(out + o, cap - o, "%s%s%c%s", o ? " " : "", r->name, sym[r->what],
+                              r->what == 1 && r->kind == WR_EXIT_KILLED ? "k" : "");
+    }
+    pthread_mutex_unlock(&log_lock);
+}
+
+static size_t log_count(size_t from, int what) {
+    size_t c = 0;
+    for (size_t i = from; i < atomic_load(&log_n); i++) c += log_v[i].what == what;
+    return c;
+}
+
+static const kid kids5[] = {{"a", K_SLOW, NULL}, {"b", K_PLAIN, NULL}, {"c", K_LATE, NULL},
+                            {"d", K_SLOW, NULL}, {"e", K_DEAF, NULL}};
+
+/* a brutal kill (its terminate still takes 15 ms), e killed at 60 ms */
+static void kids5_specs(wr_child_spec out[5]) {
+    for (int i = 0; i < 5; i++)
+        out[i] = (wr_child_spec){.name = kids5[i].name, .actor = &kid_actor, .arg = (void *)&kids5[i],
+                                 .restart = WR_PERMANENT, .shutdown_ns = i == 0 ? 0 : i == 4 ? 60 * MS : 500 * MS};
+}
+
+/* b crashes: the siblings that must go stop in reverse start order, each
+ * stop finished (terminate ran, or killed at the deadline) before the next
+ * is asked; then all restart in start order, after the last stop. */
+static void stop_order_case(wr_strategy strategy, size_t restarts, const char *expect) {
+    wr_system *sys = test_system(2);
+    log_reset();
+    wr_child_spec kids[5];
+    kids5_specs(kids);
+    wr_sup_spec spec = {.name = "order", .strategy = strategy, .intensity = 5, .period_ns = 10000 * MS,
+                        .children = kids, .nchildren = 5};
+    wr_id sup, b = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((b = child(sys, sup, "b")) != 0, 5000 * MS));
+    size_t mark = atomic_load(&log_n);
+    uint64_t t0 = wb_now_ns();
+    crash(sys, b);
+    assert_true(WAIT_UNTIL(log_count(mark, 0) == restarts, 10000 * MS));
+    char got[512];
+    log_spell(mark, true, got, sizeof got);
+    assert_string_equal(got, expect);
+    /* e was killed at its deadline, not before */
+    for (size_t i = mark; i < atomic_load(&log_n); i++)
+        if (log_v[i].what == 1 && !strcmp(log_v[i].name, "e")) assert_true(log_v[i].time_ns - t0 >= 60 * MS);
+    wr_system_free(sys);
+}
+
+static void one_for_all_stop_order(void **state) {
+    (void)state;
+    stop_order_case(WR_ONE_FOR_ALL, 5, "b. e? e.k d< d. c? c. a< a.k a^ b^ c^ d^ e^");
+}
+
+static void rest_for_one_stop_order(void **state) {
+    (void)state;
+    stop_order_case(WR_REST_FOR_ONE, 4, "b. e? e.k d< d. c? c. b^ c^ d^ e^");
+}
+
+/* A supervisor told to shut down stops its children the same way, and its
+ * own exit (the DOWN) comes after the last of them. */
+static void shutdown_stop_order(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    wr_child_spec kids[5];
+    kids5_specs(kids);
+    wr_sup_spec spec = {.name = "order", .strategy = WR_ONE_FOR_ONE, .intensity = 5, .period_ns = 10000 * MS,
+                        .children = kids, .nchildren = 5};
+    wr_id sup, w;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_int_equal(wr_spawn(sys, &down_watcher, &sup, &w, NULL), WB_OK);
+    assert_true(WAIT_UNTIL(child(sys, sup, "e") != 0, 5000 * MS));
+    size_t mark = atomic_load(&log_n);
+    assert_int_equal(wr_exit(sys, 0, sup, WR_EXIT_SHUTDOWN, "enough", NULL), WB_OK);
+    assert_true(WAIT_UNTIL(log_count(mark, W_DOWN) == 1, 10000 * MS));
+    char got[512];
+    log_spell(mark, true, got, sizeof got);
+    assert_string_equal(got, "e? e.k d< d. c? c. b. a< a.k S#");
+    wr_system_free(sys);
+}
+
+/* A nested supervisor that exceeds its intensity stops its children (which
+ * hold registered names, and take time to stop) before its exit reaches the
+ * parent: the names are free when the parent hears of it, and the restarted
+ * children register them again at the first try. */
+static void escalation_frees_names_first(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    static const kid nk[] = {{"x", K_PLAIN, "esc-x"}, {"y", K_LATE, "esc-y"}, {"z", K_SLOW, "esc-z"}};
+    static wr_child_spec inner_kids[3];
+    for (int i = 0; i < 3; i++)
+        inner_kids[i] = (wr_child_spec){.name = nk[i].name, .actor = &kid_actor, .arg = (void *)&nk[i],
+                                        .restart = WR_PERMANENT, .shutdown_ns = 500 * MS};
+    static const wr_sup_spec inner = {.name = "inner", .strategy = WR_ONE_FOR_ONE, .intensity = 1,
+                                      .period_ns = 10000 * MS, .children = inner_kids, .nchildren = 3};
+    const wr_child_spec outer_kids[] = {{.name = "inner", .sup = &inner, .restart = WR_PERMANENT,
+                                         .shutdown_ns = 2000 * MS}};
+    wr_sup_spec outer = {.name = "outer", .strategy = WR_ONE_FOR_ONE, .intensity = 5, .period_ns = 10000 * MS,
+                         .children = outer_kids, .nchildren = 1};
+    wr_id top, in = 0, x = 0, w;
+    assert_int_equal(wr_supervisor_start(sys, &outer, &top, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((in = child(sys, top, "inner")) != 0, 5000 * MS));
+    watched_names[0] = "esc-x";
+    watched_names[1] = "esc-y";
+    watched_names[2] = "esc-z";
+    assert_int_equal(wr_spawn(sys, &down_watcher, &in, &w, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((x = child(sys, in, "x")) != 0, 5000 * MS));
+    crash(sys, x);
+    x = await_new(sys, in, "x", x);
+    wr_id old[3] = {x, wr_lookup(sys, "esc-y"), wr_lookup(sys, "esc-z")};
+    assert_true(old[1] && old[2]);
+    size_t mark = atomic_load(&log_n);
+    crash(sys, x); /* the second restart in the window: one too many */
+    assert_true(WAIT_UNTIL(log_count(mark, 0) >= 3 && log_count(mark, W_DOWN) == 1, 10000 * MS));
+    char got[512];
+    log_spell(mark, false, got, sizeof got);
+    assert_string_equal(got, "x. z< z. y? y. x^ y^ z^");
+    /* the DOWN (sent with the exit to the parent) came after y's stop, and
+     * no old incarnation held a name by then */
+    log_spell(mark, true, got, sizeof got);
+    const char *ystop = strstr(got, "y."), *down = strstr(got, "S#");
+    assert_true(ystop && down && ystop < down);
+    for (int i = 0; i < 3; i++) assert_true(names_at_down[i] != old[i]);
+    wr_id in2 = child(sys, top, "inner");
+    assert_true(in2 != 0 && in2 != in);
+    wr_restart_entry h[4];
+    size_t n;
+    assert_int_equal(wr_supervisor_history(sys, top, "inner", h, 4, &n), WB_OK);
+    assert_int_equal(n, 1);
+    assert_int_equal(h[0].reason, WR_EXIT_ERROR);
+    assert_true(WAIT_UNTIL(child(sys, in2, "z") != 0, 5000 * MS));
+    assert_int_equal(wr_lookup(sys, "esc-z"), child(sys, in2, "z"));
+    wr_system_free(sys);
+    memset(watched_names, 0, sizeof watched_names);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(one_for_one),
@@ -422,6 +644,10 @@ int main(void) {
         cmocka_unit_test(restart_events),
         cmocka_unit_test(immediate_restart_reuses_name),
         cmocka_unit_test(nested_start_order),
+        cmocka_unit_test(one_for_all_stop_order),
+        cmocka_unit_test(rest_for_one_stop_order),
+        cmocka_unit_test(shutdown_stop_order),
+        cmocka_unit_test(escalation_frees_names_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
