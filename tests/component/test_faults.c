@@ -44,6 +44,7 @@ typedef struct run {
     unsigned workers;
     size_t live0;  /* blocks live before the run */
     int told;      /* errors returned to this test */
+    int timeouts;  /* requests that were never answered */
     char note[240]; /* the first of them */
     char tmp[64];  /* the filer's directory */
     wc_manifest *m; /* the app's, freed by run_close */
@@ -64,6 +65,12 @@ static void told(run *r, const char *fmt, ...) {
         vsnprintf(r->note, sizeof r->note, fmt, ap);
         va_end(ap);
     }
+}
+
+/* An error reply; a timeout is counted apart (see run_close). */
+static void told_reply(run *r, const char *what, const wc_reply *rep) {
+    if (rep->code == WC_TIMEOUT) r->timeouts++;
+    told(r, "%s: error %d: %s", what, rep->code, rep->reason);
 }
 
 static bool status_ok(run *r, wb_status st, const wb_error *err, const char *what) {
@@ -103,7 +110,7 @@ static bool ask_is(run *r, wr_id to, const char *text, const char *want, bool pr
     bool ok = rep.ok;
     wc_reply_close(&rep);
     if (!ok) {
-        told(r, "%s: error %d: %s", text, rep.code, rep.reason);
+        told_reply(r, text, &rep);
         return false;
     }
     if (prefix ? !strncmp(out, want, strlen(want)) : !strcmp(out, want)) return true;
@@ -135,7 +142,7 @@ static bool invoke_is(run *r, wr_id to, const char *func, const char *args, cons
     bool ok = rep.ok;
     wc_reply_close(&rep);
     if (!ok) {
-        told(r, "invoke %s: error %d: %s", func, rep.code, rep.reason);
+        told_reply(r, func, &rep);
         out[0] = 0;
         return false;
     }
@@ -291,6 +298,11 @@ static void run_close(run *r, bool complete) {
     }
     if (!injected && !complete) fail_msg("a run without failures did not complete: %s", r->note);
     if (!injected && (r->told || counted)) fail_msg("a run without failures told of one: %s; %s", r->note, why);
+    /* One failed allocation is always answered for: an error reply, not
+     * silence until the requester gives up. (With every allocation from
+     * the Nth failing, a reply may have nothing left to travel in.) */
+    if (r->mode == FAIL_MALLOC_ONCE && r->timeouts)
+        fail_msg("N=%llu: %d requests never answered (%s)", (unsigned long long)r->nth, r->timeouts, r->note);
     if (!complete && !r->told && !counted)
         fail_msg("N=%llu: incomplete, and nothing told or counted (%llu failures injected; %s)",
                  (unsigned long long)r->nth, (unsigned long long)injected, why);
@@ -341,6 +353,7 @@ static bool ask_until(run *r, wait_ctx *w, wr_id id, const char *cmd, const char
             reply_text(&rep, out, sizeof out);
             answered += rep.ok;
             errors += !rep.ok;
+            r->timeouts += rep.code == WC_TIMEOUT;
             bool match = rep.ok && !strcmp(out, want);
             wc_reply_close(&rep);
             if (match) return true;
@@ -538,7 +551,8 @@ static bool crash_and_restart(run *r) {
     wb_buf_unref(p);
     if (!status_ok(r, st, &err, "crash")) return false;
     bool crashed = !rep.ok && strstr(rep.reason, "unreachable");
-    if (!crashed) told(r, "crash: %s", rep.ok ? "answered" : rep.reason);
+    if (!crashed && !rep.ok) told_reply(r, "crash", &rep);
+    else if (!crashed) told(r, "crash: answered");
     wc_reply_close(&rep);
     if (!crashed) return false;
     /* one_for_all may kill worker.0 (Failed: killed) to restart it */
@@ -655,7 +669,7 @@ static bool fifo_read(run *r, wr_id reader) {
     reply_text(&q.rep, out, sizeof out);
     bool ok = q.rep.ok;
     wc_reply_close(&q.rep);
-    if (!ok) told(r, "fifo: error %d: %s", q.rep.code, q.rep.reason);
+    if (!ok) told_reply(r, "fifo", &q.rep);
     else if (strcmp(out, "2 0") && out[0] == '-') told(r, "fifo: %s", out); /* open or read refused: -1 errno */
     else if (strcmp(out, "2 0")) fail_msg("N=%llu: fifo answered \"%s\"", (unsigned long long)r->nth, out);
     return ok && !strcmp(out, "2 0");
