@@ -245,6 +245,9 @@ static void run_summary(FILE *out, wc_host *h, wc_app *app, uint64_t t0, double 
            (unsigned long long)msgs, (unsigned long long)fails, (unsigned long long)restarts,
            (unsigned long long)st.health_checks, (unsigned long long)st.unhealthy_kills,
            wc_host_count_events(h, WC_EV_DENIED, NULL), wc_host_count_events(h, WC_EV_ERROR_REPLY, NULL));
+    if (st.checks_failed || st.sends_failed) /* never skipped unseen */
+        fprintf(out, "  not made: %llu health checks, %llu manifest messages (no memory, or no such instance then)\n",
+                (unsigned long long)st.checks_failed, (unsigned long long)st.sends_failed);
 }
 
 /* Runs the app until the duration passes or Ctrl-C. */

@@ -30,9 +30,9 @@
 
 #ifdef __SANITIZE_ADDRESS__
 #include <sanitizer/lsan_interface.h>
-#define LEAK_CHECK() __lsan_do_recoverable_leak_check()
+#define LEAK_CHECK() ((void)__lsan_do_recoverable_leak_check()) /* reports what leaked */
 #else
-#define LEAK_CHECK() 0
+#define LEAK_CHECK() ((void)0)
 #endif
 
 #define ASK_NS (1500 * MS) /* a request's timeout, and a wait's: reaching it is told, but slow */
