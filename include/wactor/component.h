@@ -88,6 +88,7 @@ typedef struct wc_limits {
     uint32_t send_rate;           /* messages per second; 0: unlimited */
     uint32_t send_burst;          /* token bucket size; default = send_rate */
     uint32_t max_fds;             /* WASI descriptors open at once; default 256 */
+    uint64_t disk_bytes;          /* bytes it may add to files (an incarnation); default 1 GiB */
     uint32_t spawn_children;      /* live children spawned by one instance; default 64 */
     uint32_t spawn_total;         /* live instances in one spawn tree; default 1024 */
     uint32_t max_timers;          /* send_after timers pending at once; default 256 */

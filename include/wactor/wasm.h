@@ -448,6 +448,10 @@ typedef struct wa_wasi_config {
     /* Also charged one unit per open descriptor, when set: a budget shared
      * by contexts, so that programs together leave the process some (ENFILE). */
     wa_budget *fd_budget;
+    /* Bytes the program may add to files, all writes, truncates and
+     * allocations that grow a file together (0: no limit); past it a call
+     * fails with ENOSPC. Shrinking or removing files gives nothing back. */
+    uint64_t max_write_bytes;
     /* Optional: a wait that holds no thread. A call that would block - a
      * poll_oneoff with nothing ready yet (nanosleep, sleep), a read or write
      * on a descriptor that is not ready (FIFOs, terminals and other

@@ -12,6 +12,7 @@ void wc_limits_resolve(wc_limits *l) {
     if (!l->mailbox_capacity) l->mailbox_capacity = 10000;
     if (!l->mailbox_bytes) l->mailbox_bytes = 16u << 20;
     if (!l->max_fds) l->max_fds = 256;
+    if (!l->disk_bytes) l->disk_bytes = 1ull << 30;
     if (!l->spawn_children) l->spawn_children = 64;
     if (!l->spawn_total) l->spawn_total = 1024;
     if (!l->max_timers) l->max_timers = 256;

@@ -231,6 +231,7 @@ static wb_status limits_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     if (!strcmp(k, "memory_bytes")) return get_u64(c, v, &l->max_memory_bytes);
     if (!strcmp(k, "mailbox_bytes")) return get_u64(c, v, &l->mailbox_bytes);
     if (!strcmp(k, "max_fds")) return get_u32(c, v, &l->max_fds);
+    if (!strcmp(k, "disk_bytes")) return get_u64(c, v, &l->disk_bytes);
     if (!strcmp(k, "spawn_children")) return get_u32(c, v, &l->spawn_children);
     if (!strcmp(k, "spawn_total")) return get_u32(c, v, &l->spawn_total);
     if (!strcmp(k, "max_timers")) return get_u32(c, v, &l->max_timers);

@@ -94,6 +94,7 @@ wb_status wc__wasi_new(const wc_comp *c, wa_wasi **out, wb_error *err) {
     wb_status st = wasi_dirs(caps, dirs, pre, &ndirs, err);
     cfg.wait = wasi_wait;
     cfg.max_fds = caps->limits.max_fds;
+    cfg.max_write_bytes = caps->limits.disk_bytes;
     cfg.fd_budget = &c->host->fd_budget;
     cfg.preopens = pre;
     cfg.npreopens = (uint32_t)ndirs;

@@ -292,6 +292,7 @@ wb_status wa_wasi_new(const wa_wasi_config *cfg, wa_wasi **out, wb_error *err) {
     w->wait = cfg->wait;
     w->wait_ud = cfg->wait_ud;
     w->max_fds = cfg->max_fds ? cfg->max_fds : 1024;
+    w->max_write_bytes = cfg->max_write_bytes;
     w->fd_budget = cfg->fd_budget;
     w->capture_max = cfg->capture_max ? cfg->capture_max : WASI_CAPTURE_DEFAULT;
     w->nargs = cfg->nargs;

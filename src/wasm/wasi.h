@@ -120,6 +120,7 @@ struct wa_wasi {
     bool (*wait)(wa_instance *caller, const wa_wasi_wait_req *req, void *ud); /* config.wait */
     void *wait_ud;
     uint32_t max_fds, open_fds; /* host descriptors: the limit and those open now */
+    uint64_t max_write_bytes, written_bytes; /* file growth allowed (0: any) and used */
     wa_budget *fd_budget;       /* also charged, when set */
     wa__wasi_pending pending;   /* a suspended call */
     bool resuming;              /* wa_wasi_resume is running the pending call again */

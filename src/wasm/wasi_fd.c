@@ -152,6 +152,30 @@ static uint16_t iovs_load(wa_instance *in, uint32_t iovs, uint32_t n, struct iov
     return WA_WASI_ESUCCESS;
 }
 
+/* ---- the write budget ------------------------------------------------------------ */
+/* Growing a regular file from its size to `end` takes end - size bytes of
+ * the program's budget (max_write_bytes; 0: none): ENOSPC past it, so a
+ * granted directory is not a way to fill the host's disk. *size (may be
+ * NULL) gets the size before. Shrinking gives nothing back. */
+static uint16_t grow_check(wa_wasi *w, int h, uint64_t end, uint64_t *size, uint64_t *growth) {
+    *growth = 0;
+    if (!w->max_write_bytes) return WA_WASI_ESUCCESS;
+    struct stat sb;
+    if (fstat(h, &sb) != 0 || !S_ISREG(sb.st_mode)) return WA_WASI_ESUCCESS;
+    if (size) *size = (uint64_t)sb.st_size;
+    *growth = end > (uint64_t)sb.st_size ? end - (uint64_t)sb.st_size : 0;
+    if (*growth > w->max_write_bytes - w->written_bytes) return WA_WASI_ENOSPC;
+    return WA_WASI_ESUCCESS;
+}
+
+/* Where a write through ent lands: at off, at the end (append), or the cursor. */
+static uint64_t write_start(const wa__wasi_fd *ent, int h, int64_t off, uint64_t size) {
+    if (off >= 0) return (uint64_t)off;
+    if (ent->fdflags & WA_WASI_FDFLAG_APPEND) return size;
+    off_t cur = lseek(h, 0, SEEK_CUR);
+    return cur < 0 ? size : (uint64_t)cur;
+}
+
 /* Reads (write=false) or writes through one entry; off < 0: at the cursor. */
 static uint16_t fd_io(wa_wasi *w, wa__wasi_fd *ent, struct iovec *v, uint32_t n, int64_t off,
                       bool write, size_t *done) {
@@ -168,6 +192,16 @@ static uint16_t fd_io(wa_wasi *w, wa__wasi_fd *ent, struct iovec *v, uint32_t n,
         }
         return WA_WASI_ESUCCESS;
     }
+    uint64_t start = 0, size = 0, growth = 0;
+    if (write && w->max_write_bytes && ent->kind == WA__WASI_FD_FILE) {
+        uint64_t total = 0;
+        for (uint32_t i = 0; i < n; i++) total += v[i].iov_len;
+        struct stat sb;
+        if (fstat(h, &sb) == 0) size = (uint64_t)sb.st_size;
+        start = write_start(ent, h, off, size);
+        uint16_t e = grow_check(w, h, start + total, &size, &growth);
+        if (e != WA_WASI_ESUCCESS) return e;
+    }
     ssize_t r;
     if (off >= 0)
         r = write ? pwritev(h, v, (int)n, off) : preadv(h, v, (int)n, off);
@@ -175,6 +209,7 @@ static uint16_t fd_io(wa_wasi *w, wa__wasi_fd *ent, struct iovec *v, uint32_t n,
         r = write ? writev(h, v, (int)n) : readv(h, v, (int)n);
     if (r < 0) return wa__wasi_errno(errno);
     *done = (size_t)r;
+    if (growth && start + (uint64_t)r > size) w->written_bytes += start + (uint64_t)r - size;
     return WA_WASI_ESUCCESS;
 }
 
@@ -464,7 +499,11 @@ wa_host_status wa__wasi_fd_filestat_set_size(wa_instance *in, const wa_value *a,
         e = WA_WASI_EINVAL;
     if (!ent) return wa__wasi_ret(r, e);
     if (a[1].of.i64 < 0) return wa__wasi_ret(r, WA_WASI_EINVAL);
+    uint64_t growth;
+    e = grow_check(w, fd_host(w, ent), (uint64_t)a[1].of.i64, NULL, &growth);
+    if (e != WA_WASI_ESUCCESS) return wa__wasi_ret(r, e);
     if (ftruncate(fd_host(w, ent), a[1].of.i64) != 0) return wa__wasi_ret(r, wa__wasi_errno(errno));
+    w->written_bytes += growth;
     return wa__wasi_ret(r, WA_WASI_ESUCCESS);
 }
 
@@ -533,7 +572,13 @@ wa_host_status wa__wasi_fd_allocate(wa_instance *in, const wa_value *a, wa_value
     if (!ent) return wa__wasi_ret(r, e);
     if (a[1].of.i64 < 0 || a[2].of.i64 <= 0) return wa__wasi_ret(r, WA_WASI_EINVAL);
     if (ent->kind != WA__WASI_FD_FILE) return wa__wasi_ret(r, WA_WASI_EBADF);
-    return wa__wasi_ret(r, wa__wasi_errno(posix_fallocate(ent->host, a[1].of.i64, a[2].of.i64)));
+    if (a[2].of.i64 > INT64_MAX - a[1].of.i64) return wa__wasi_ret(r, WA_WASI_EFBIG);
+    uint64_t growth;
+    e = grow_check(w, ent->host, (uint64_t)(a[1].of.i64 + a[2].of.i64), NULL, &growth);
+    if (e != WA_WASI_ESUCCESS) return wa__wasi_ret(r, e);
+    e = wa__wasi_errno(posix_fallocate(ent->host, a[1].of.i64, a[2].of.i64));
+    if (e == WA_WASI_ESUCCESS) w->written_bytes += growth;
+    return wa__wasi_ret(r, e);
 }
 
 /* ---- preopens -------------------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 //   sleep_abs    an absolute realtime clock 10 ms ahead
 //   fifo PATH    opens a FIFO for reading and reads a line from it
 //   fds          opens files until that fails; prints the count and errno
+//   fill DIR     writes DIR/big until refused, then tries to grow it
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -72,6 +73,23 @@ int main(int argc, char **argv) {
             }
             count++;
         }
+    }
+    if (!strcmp(argv[1], "fill") && argc > 2) { /* 4 KiB at a time until refused, then a truncate */
+        char path[64];
+        snprintf(path, sizeof path, "%s/big", argv[2]);
+        int fd = open(path, O_CREAT | O_WRONLY, 0644);
+        if (fd < 0) return 1;
+        static char chunk[4096];
+        long total = 0;
+        for (;;) {
+            ssize_t n = write(fd, chunk, sizeof chunk);
+            if (n <= 0) break;
+            total += n;
+        }
+        int werr = errno;
+        int t = ftruncate(fd, 1 << 20);
+        printf("wrote %ld, then: errno %d; truncate to 1 MiB: %d errno %d\n", total, werr, t, t ? errno : 0);
+        return 0;
     }
     return 2;
 }

@@ -47,6 +47,8 @@ typedef struct prog {
     char dir[64];
 } prog;
 
+static uint64_t g_write_budget; /* max_write_bytes of the next prog_open */
+
 static void prog_open(prog *p, const char *const *args, uint32_t nargs, waited *wt, uint32_t max_fds,
                       wa_budget *fds) {
     memset(p, 0, sizeof *p);
@@ -74,6 +76,7 @@ static void prog_open(prog *p, const char *const *args, uint32_t nargs, waited *
     cfg.wait_ud = wt;
     cfg.max_fds = max_fds;
     cfg.fd_budget = fds;
+    cfg.max_write_bytes = g_write_budget;
     assert_int_equal(wa_wasi_new(&cfg, &p->w, &err), WB_OK);
     p->l = wa_linker_new(p->e);
     assert_int_equal(wa_wasi_link_single(p->l, p->w, &err), WB_OK);
@@ -223,6 +226,25 @@ static void test_fd_limits(void **state) {
     assert_int_equal(wa_budget_used(&fds), 0);
 }
 
+/* max_write_bytes: a granted directory is no way to fill the disk - the
+ * writes stop at the budget (ENOSPC, 51), and so does growing a file. */
+static void write_budget(void **state) {
+    (void)state;
+    const char *args[] = {"blocking", "fill", "/d"};
+    g_write_budget = 64 * 1024;
+    prog p;
+    prog_open(&p, args, 3, NULL, 0, NULL);
+    g_write_budget = 0;
+    assert_int_equal(prog_start(&p), WA_RUN_DONE);
+    assert_out(&p, "wrote 65536, then: errno 51; truncate to 1 MiB: -1 errno 51\n");
+    char path[128];
+    snprintf(path, sizeof path, "%s/big", p.dir);
+    struct stat sb;
+    assert_int_equal(stat(path, &sb), 0);
+    assert_int_equal(sb.st_size, 65536);
+    prog_close(&p);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_huge_timeouts_saturate),
@@ -230,6 +252,7 @@ int main(void) {
         cmocka_unit_test(test_fifo_read_suspends),
         cmocka_unit_test(test_fifo_blocks_without_wait),
         cmocka_unit_test(test_fd_limits),
+        cmocka_unit_test(write_budget),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
