@@ -4,20 +4,23 @@
  * strndup wrapped (fail_malloc.c), so every allocation of wactor's own code -
  * component, runtime, engine, WASI - can be made to fail. Four scenarios
  * (the node's setup; components with requests, sends, pub/sub, a guest's
- * spawn and a stop; an app from a manifest; WASI files and a sleep) each run
- * with the Nth allocation of their armed part failing, for every N, and
- * with every allocation from the Nth on failing, for N = 1..150 and then a
- * stride (120 runs spread over the rest: those runs wait out timeouts), until
- * a run sees no failure. Every run must end (a watchdog aborts a hang), leak
- * no block (the wrapper counts live ones), leave the node's counters at
- * zero, and either do all it set out to or have the failure visible: an
- * error returned to this test (a status, an error reply, a timeout, a
- * guest's "err N"), a component failed with a reason, or a counter moved
- * (the runtime's lost and drops; the host's refused, dropped events and
- * refused messages; error replies; the app's failed checks and sends; a
- * root supervisor that gave up). What succeeded is owed: an accepted send
+ * spawn and a stop; an app from a manifest; WASI files, a sleep and a FIFO
+ * wait) run with the Nth allocation of their armed part failing, for every
+ * N on one worker; with every allocation from the Nth on failing, and on two
+ * workers, for N = 1..150 and then a stride (120 runs spread over the rest);
+ * in each sweep until a run sees no failure. Every run must end (a watchdog
+ * aborts a hang), leak no block (the wrapper counts live ones), leave no
+ * instance or descriptor counted, and either do all it set out to or have
+ * the failure visible: an error returned to this test (a status, an error
+ * reply, a guest's "err N"; a timeout only when every allocation from the
+ * Nth fails), a component failed with a reason, or a counter moved (the
+ * runtime's lost and drops; the host's refused, dropped events and refused
+ * messages; error replies; the app's failed checks and sends; a root
+ * supervisor that gave up). What succeeded is owed: an accepted send
  * arrives, a published event reaches its subscriber, a crash is restarted,
- * a stop stops - unless a loss was counted meanwhile. */
+ * a stop stops - unless a loss was counted meanwhile.
+ * Debugging: FAULTS_ONLY=<case pattern>, FAULTS_N=<n> (one run, with the
+ * failure's stack), FAULTS_SLOW=1 (runs over 200 ms). */
 #include <fcntl.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -326,7 +329,7 @@ static wait_ctx wait_begin(run *r) {
     return (wait_ctx){.e0 = node_counted(r, NULL, 0), .until = wb_now_ns() + ASK_NS};
 }
 
-/* Sleeps a millisecond; false once the wait is over. */
+/* Sleeps a little; false once the wait is over. */
 static bool wait_more(run *r, wait_ctx *w) {
     uint64_t now = wb_now_ns();
     if (now >= w->until || (r->app && root_down(r))) return false;
