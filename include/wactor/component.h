@@ -92,6 +92,7 @@ typedef struct wc_limits {
     uint32_t spawn_children;      /* live children spawned by one instance; default 64 */
     uint32_t spawn_total;         /* live instances in one spawn tree; default 1024 */
     uint32_t max_timers;          /* send_after timers pending at once; default 256 */
+    uint32_t max_monitors;        /* monitors held at once; default 256 */
 } wc_limits;
 
 /* What a component may do. Pattern lists are NULL-terminated arrays of

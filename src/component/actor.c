@@ -328,11 +328,16 @@ static wr_turn refuse_nomem(wc_actor *a) {
  * with the reason as a raw payload. */
 static wr_turn begin_down(wc_actor *a, const wr_msg *msg) {
     message_clear(a);
+    wc__monitor_forget(a, msg->corr);
     const char *why = wr_msg_reason(msg);
     const char *kind = wr_exit_kind_name((wr_exit_kind)msg->tag);
     size_t n = strlen(kind) + (why[0] ? 2 + strlen(why) : 0);
     wb_buf *b = wb_buf_new(2 + n); /* prefix, text, and room for snprintf's NUL */
-    if (!b) return WR_OK; /* not delivered: the guest misses this DOWN (out of memory) */
+    if (!b) { /* not delivered: said, not silent */
+        wc__event(a->comp->host, WC_EV_ERROR_REPLY, a->comp, wr_ctx_self(a->ctx),
+                  "DOWN of %llu not delivered: out of memory", (unsigned long long)msg->from);
+        return WR_OK;
+    }
     b->data[0] = 0x55;
     snprintf((char *)b->data + 1, n + 1, "%s%s%s", kind, why[0] ? ": " : "", why);
     a->msg_payload = b;
@@ -731,6 +736,8 @@ static void actor_terminate(wr_ctx *ctx, wr_exit_kind why, const char *text) {
         if (a->timers[i]) wr_timer_cancel(wr_ctx_system(ctx), a->timers[i]);
     free(a->timers);
     a->timers = NULL;
+    free(a->monitors); /* the runtime drops an exiting actor's monitors itself */
+    a->monitors = NULL;
     wc__comp_stop_children(c);
     wc_comp *sp = atomic_load(&c->spawner);
     if (sp) { /* a guest-spawned child: its places in the spawn limits, and its number */

@@ -16,6 +16,7 @@ void wc_limits_resolve(wc_limits *l) {
     if (!l->spawn_children) l->spawn_children = 64;
     if (!l->spawn_total) l->spawn_total = 1024;
     if (!l->max_timers) l->max_timers = 256;
+    if (!l->max_monitors) l->max_monitors = 256;
     if (!l->fuel_slice) l->fuel_slice = 20000;
     if (!l->max_payload) l->max_payload = 4u << 20;
     if (l->send_rate && !l->send_burst) l->send_burst = l->send_rate;

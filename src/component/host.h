@@ -99,6 +99,7 @@ typedef struct wc_actor {
     uint32_t waits_done_next;
     bool counted;          /* this incarnation holds a slot of the node's instances */
     uint64_t *timers;      /* owner: this actor; [max_timers] send_after timers, 0: free */
+    uint64_t *monitors;    /* owner: this actor; [max_monitors] monitor references, 0: free */
     uint64_t call_fuel0;   /* fuel used by the instance when the call began */
     uint64_t health_deadline; /* a health call is abandoned (Unhealthy) past it */
     /* The message being handled. */
@@ -243,6 +244,9 @@ wa_run_status wc__receive_offer(wc_actor *a, const wr_msg *msg, uint64_t fuel, b
 typedef void (*wc__health_cb)(void *ud, wc_health h, const char *reason);
 wb_status wc__health_check_async(wc_host *h, wr_id to, uint64_t timeout_ns, wc__health_cb cb, void *ud,
                                  wb_error *err);
+
+/* imports.c: forgets monitor ref (its DOWN came); false if not ours. */
+bool wc__monitor_forget(wc_actor *a, uint64_t ref);
 
 /* Encodes an error reply payload: i32 LE code, then the reason text. */
 wb_buf *wc__error_payload(int32_t code, const char *reason);

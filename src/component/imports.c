@@ -548,15 +548,43 @@ static wa_host_status imp_monitor(wa_instance *inst, const wa_value *args, wa_va
     int64_t r = check_send(a, to, probe, 1);
     uint64_t ref = 0;
     wb_error err;
+    uint32_t max = a->comp->def->caps.limits.max_monitors, slot = max;
+    if ((r == WC_OK || r == WC_DEAD) && !a->monitors && !(a->monitors = calloc(max, sizeof *a->monitors)))
+        r = WC_NOMEM;
+    for (uint32_t i = 0; (r == WC_OK || r == WC_DEAD) && i < max && slot == max; i++)
+        if (!a->monitors[i]) slot = i;
+    if ((r == WC_OK || r == WC_DEAD) && slot == max) { /* max_monitors watched already */
+        atomic_fetch_add(&a->comp->host->refused, 1);
+        wc__event(a->comp->host, WC_EV_LIMIT, a->comp, wr_ctx_self(a->ctx), "monitor refused: %u monitors", max);
+        r = WC_LIMIT;
+    }
     if (r == WC_OK || r == WC_DEAD) /* a dead target: DOWN (noproc) at once, as Erlang does */
         r = wc_code_from_status(wr_ctx_monitor(a->ctx, to, &ref, &err));
+    if (r == WC_OK) a->monitors[slot] = ref;
     res[0] = wa_i64(r == WC_OK ? (int64_t)ref : r);
     return WA_HOST_OK;
 }
 
+/* Forgets a monitor of the table (its DOWN came, or demonitor); false if
+ * it is not one of ours. */
+bool wc__monitor_forget(wc_actor *a, uint64_t ref) {
+    for (uint32_t i = 0; ref && a->monitors && i < a->comp->def->caps.limits.max_monitors; i++)
+        if (a->monitors[i] == ref) {
+            a->monitors[i] = 0;
+            return true;
+        }
+    return false;
+}
+
 static wa_host_status imp_demonitor(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
-    wr_ctx_demonitor(actor_of(inst)->ctx, (uint64_t)args[0].of.i64);
-    res[0] = wa_i32(WC_OK);
+    wc_actor *a = actor_of(inst);
+    uint64_t ref = (uint64_t)args[0].of.i64;
+    int32_t code = WC_NOT_FOUND;
+    if (wc__monitor_forget(a, ref)) { /* only its own monitors */
+        wr_ctx_demonitor(a->ctx, ref);
+        code = WC_OK;
+    }
+    res[0] = wa_i32(code);
     return WA_HOST_OK;
 }
 

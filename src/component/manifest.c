@@ -235,6 +235,7 @@ static wb_status limits_pair(ctx *c, const char *k, yaml_node_t *v, void *obj) {
     if (!strcmp(k, "spawn_children")) return get_u32(c, v, &l->spawn_children);
     if (!strcmp(k, "spawn_total")) return get_u32(c, v, &l->spawn_total);
     if (!strcmp(k, "max_timers")) return get_u32(c, v, &l->max_timers);
+    if (!strcmp(k, "max_monitors")) return get_u32(c, v, &l->max_monitors);
     if (!strcmp(k, "mailbox_policy")) {
         st = get_enum(c, v, policy_names, WB_ARRAY_LEN(policy_names), &e);
         l->mailbox_policy = (wc_mailbox_policy)e;

@@ -132,6 +132,16 @@ static void monitors(void **state) {
     ask_id(p, cmd); /* again, now that it is gone */
     snprintf(want, sizeof want, "down %llu noproc", (unsigned long long)e);
     assert_true(seen_has(p, want));
+    /* at most max_monitors (256) held: LIMIT (-14), and demonitor frees one */
+    wr_id e2 = spawn_ok(&T, "echo", "echo-watched-2");
+    snprintf(cmd, sizeof cmd, "monitors 300 %llu", (unsigned long long)e2);
+    ask(&T, p, cmd, 10 * SEC, out, sizeof out);
+    assert_string_equal(out, "err -14");
+    snprintf(cmd, sizeof cmd, "monitor %llu", (unsigned long long)e2);
+    ask(&T, p, cmd, 5 * SEC, out, sizeof out);
+    assert_string_equal(out, "err -14");
+    ask(&T, p, "demonitor 12345", 5 * SEC, out, sizeof out);
+    assert_string_equal(out, "err -2"); /* not one of its monitors */
     ask(&T, p, "unsub no.such.topic", 5 * SEC, out, sizeof out);
     assert_string_equal(out, "err -2");
 }

@@ -3,6 +3,7 @@
  *   spawn DEF          spawns a child: "ok ID" / "err N"
  *   stop ID            stops a child it spawned: "ok 0" / "err N"
  *   monitor ID         "ok REF" / "err N"
+ *   monitors N ID      N monitors of ID: "ok N" or the first "err N"
  *   demonitor REF      "ok 0"
  *   after MS TEXT      sends itself TEXT after MS ms: "ok TIMER" / "err N"
  *   cancel TIMER       "ok 0" / "err N"
@@ -55,7 +56,6 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         return guest_status(sender, kind, corr, id) < 0;
     }
     if (guest_starts(cmd, "stop")) return guest_status(sender, kind, corr, wactor_stop(num(&s))) < 0;
-    if (guest_starts(cmd, "monitor")) return guest_status(sender, kind, corr, wactor_monitor(num(&s))) < 0;
     if (guest_starts(cmd, "demonitor")) return guest_status(sender, kind, corr, wactor_demonitor(num(&s))) < 0;
     if (guest_starts(cmd, "after")) {
         int32_t ms = (int32_t)num(&s);
@@ -73,6 +73,15 @@ int32_t handle_message(int64_t sender, int32_t kind, int64_t corr, int32_t len) 
         }
         return guest_status(sender, kind, corr, i) < 0;
     }
+    if (guest_starts(cmd, "monitors")) { /* N monitors of ID: the count, or the first refusal */
+        int64_t n = num(&s), id = num(&s), i = 0;
+        for (; i < n; i++) {
+            int64_t r = wactor_monitor(id);
+            if (r < 0) return guest_status(sender, kind, corr, r) < 0;
+        }
+        return guest_status(sender, kind, corr, i) < 0;
+    }
+    if (guest_starts(cmd, "monitor")) return guest_status(sender, kind, corr, wactor_monitor(num(&s))) < 0;
     if (guest_starts(cmd, "unsub")) return guest_status(sender, kind, corr, wactor_unsubscribe(s, wactor_strlen_(s))) < 0;
     if (guest_starts(cmd, "seen")) return guest_answer(sender, kind, corr, seen, seen_len) < 0;
     if (guest_starts(cmd, "crash")) __builtin_trap();
