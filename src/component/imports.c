@@ -488,18 +488,18 @@ static wa_host_status imp_unsubscribe(wa_instance *inst, const wa_value *args, w
 
 /* The timers of this incarnation still to fire, in a table of max_timers:
  * a full table is first swept of those that fired. */
-static bool timer_keep(wc_actor *a, uint64_t id) {
+static int32_t timer_keep(wc_actor *a, uint64_t id) {
     uint32_t max = a->comp->def->caps.limits.max_timers;
-    if (!a->timers && !(a->timers = calloc(max, sizeof *a->timers))) return false;
+    if (!a->timers && !(a->timers = calloc(max, sizeof *a->timers))) return WC_NOMEM;
     wr_system *sys = wr_ctx_system(a->ctx);
     for (int pass = 0; pass < 2; pass++) {
         for (uint32_t i = 0; i < max; i++) {
             if (a->timers[i] && (pass == 0 || wr_timer_pending(sys, a->timers[i]))) continue;
             a->timers[i] = id;
-            return true;
+            return WC_OK;
         }
     }
-    return false;
+    return WC_LIMIT;
 }
 
 static wa_host_status imp_send_after(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
@@ -514,12 +514,13 @@ static wa_host_status imp_send_after(wa_instance *inst, const wa_value *args, wa
     if (r == WC_OK)
         r = wc_code_from_status(wr_send_after(wr_ctx_system(a->ctx), wr_ctx_self(a->ctx), to,
                                               (uint64_t)ms * 1000000ull, WC_TAG_MESSAGE, p, len, &timer, &err));
-    if (r == WC_OK && !timer_keep(a, timer)) { /* more timers than the limit allows */
+    if (r == WC_OK && (r = timer_keep(a, timer)) != WC_OK) { /* no room to track it: not kept */
         wr_timer_cancel(wr_ctx_system(a->ctx), timer);
-        atomic_fetch_add(&a->comp->host->refused, 1);
-        wc__event(a->comp->host, WC_EV_LIMIT, a->comp, wr_ctx_self(a->ctx), "send_after refused: %u timers pending",
-                  a->comp->def->caps.limits.max_timers);
-        r = WC_LIMIT;
+        if (r == WC_LIMIT) {
+            atomic_fetch_add(&a->comp->host->refused, 1);
+            wc__event(a->comp->host, WC_EV_LIMIT, a->comp, wr_ctx_self(a->ctx),
+                      "send_after refused: %u timers pending", a->comp->def->caps.limits.max_timers);
+        }
     }
     res[0] = wa_i64(r == WC_OK ? (int64_t)timer : r);
     return WA_HOST_OK;

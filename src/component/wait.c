@@ -28,6 +28,7 @@ typedef struct poll_reg {
     int dups[POLLER_MAX_FDS]; /* owner: the registration; -1 when none */
     uint32_t ndups;
     bool fired;
+    bool retry;       /* its wake-up could not be sent (no memory): sent again shortly */
     struct poll_reg *next;
 } poll_reg;
 
@@ -39,6 +40,7 @@ struct wc_poller {
     pthread_mutex_t lock;  /* guards regs, next_id, fired */
     poll_reg *regs;        /* owner: the poller */
     uint64_t next_id;
+    uint32_t retries;      /* registrations waiting for a wake-up to be sent again */
     atomic_bool stop;
 };
 
@@ -51,19 +53,35 @@ static poll_reg *reg_find(struct wc_poller *p, uint64_t id, poll_reg ***link) {
     return NULL;
 }
 
-/* Ends the wait once: the component runs its call again and looks. */
+/* Ends the wait once: the component runs its call again and looks. A
+ * wake-up that cannot be sent for want of memory is tried again (the loop
+ * then polls every 10 ms), never dropped: the component would wait for
+ * ever. */
 static void reg_fire(struct wc_poller *p, poll_reg *r) {
     if (r->fired) return;
     r->fired = true;
     wb_error err;
-    wr_send_reply(p->sys, r->actor, r->corr, 0, NULL, 0, &err); /* gone: nothing to wake */
+    wb_status st = wr_send_reply(p->sys, r->actor, r->corr, 0, NULL, 0, &err); /* DEAD: nothing to wake */
+    if (st == WB_NOMEM && !r->retry) {
+        r->fired = false;
+        r->retry = true;
+        p->retries++;
+    } else if (st == WB_NOMEM) {
+        r->fired = false;
+    } else if (r->retry) {
+        r->retry = false;
+        p->retries--;
+    }
 }
 
 static void *poller_main(void *arg) {
     struct wc_poller *p = arg;
     struct epoll_event evs[64];
     while (!atomic_load(&p->stop)) {
-        int n = epoll_wait(p->ep, evs, 64, -1);
+        pthread_mutex_lock(&p->lock);
+        int timeout = p->retries ? 10 : -1;
+        pthread_mutex_unlock(&p->lock);
+        int n = epoll_wait(p->ep, evs, 64, timeout);
         if (n < 0 && errno != EINTR) break;
         pthread_mutex_lock(&p->lock);
         for (int i = 0; i < n; i++) {
@@ -71,6 +89,8 @@ static void *poller_main(void *arg) {
             poll_reg *r = reg_find(p, evs[i].data.u64, NULL);
             if (r) reg_fire(p, r); /* else cancelled meanwhile */
         }
+        for (poll_reg *r = p->regs; p->retries && r; r = r->next)
+            if (r->retry) reg_fire(p, r);
         pthread_mutex_unlock(&p->lock);
     }
     return NULL;
@@ -168,6 +188,7 @@ static void poller_cancel(struct wc_poller *p, uint64_t id) {
     poll_reg **link = NULL;
     poll_reg *r = reg_find(p, id, &link);
     if (r) *link = r->next;
+    if (r && r->retry) p->retries--;
     pthread_mutex_unlock(&p->lock);
     if (r) reg_free(p, r);
 }
