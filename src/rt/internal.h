@@ -115,7 +115,6 @@ typedef struct wr__actor {
     _Atomic uint32_t stop_kind;  /* wr_exit_kind of that stop */
     _Atomic uint32_t next_free;  /* freelist link (index+1) */
     _Atomic(char *) reg_name;    /* owner: registry (guarded by its lock) */
-    _Atomic uint64_t reg_seq;    /* that registration's number, 0 when none (lookup caches) */
     _Atomic uint32_t nsubs;      /* broker subscriptions */
     _Atomic uint64_t max_bytes;  /* queued payload bound, 0 = unbounded */
     /* -- the runner (one worker at a time); others only read the atomics -- */
