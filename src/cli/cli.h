@@ -12,6 +12,9 @@ int cli__run_main(int argc, char **argv);    /* cli_run.c */
 int cli__invoke_main(int argc, char **argv); /* cli_invoke.c */
 int cli__bench_main(int argc, char **argv);  /* cli_bench.c */
 
+/* A count: digits only (no sign, blanks or trailing text; strtoull alone
+ * takes "-1" and "12abc"), at most max. */
+bool cli__parse_count(const char *s, uint64_t max, uint64_t *out);
 /* A size in bytes: digits, optionally followed by K, M or G (KiB, MiB,
  * GiB); false for anything else or an overflow. */
 bool cli__parse_size(const char *s, uint64_t *out);

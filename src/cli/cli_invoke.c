@@ -38,17 +38,6 @@ static bool parse_arg(const char *s, wa_valtype t, wa_value *out) {
 
 #define INVOKE_MAX_VALUES 16 /* parameters and results (docs/ABI.md: Invoke) */
 
-/* Digits only, at most max (strtoull alone takes "-1" and "12abc"). */
-static bool parse_count(const char *s, uint64_t max, uint64_t *out) {
-    if (!s || *s < '0' || *s > '9') return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno || v > max) return false;
-    *out = v;
-    return true;
-}
-
 static void print_value(wa_value v) {
     switch (v.type) {
     case WA_I32: printf("%d\n", v.of.i32); break;
@@ -167,13 +156,13 @@ int cli__invoke_main(int argc, char **argv) {
             invoke_usage(stdout);
             return 0;
         } else if (!strcmp(argv[i], "--fuel") && i + 1 < argc) {
-            if (!parse_count(argv[++i], UINT64_MAX, &fuel)) {
+            if (!cli__parse_count(argv[++i], UINT64_MAX, &fuel)) {
                 fprintf(stderr, "wactor invoke: --fuel wants a number, got '%s'\n", argv[i]);
                 return 2;
             }
         } else if (!strcmp(argv[i], "--max-memory-pages") && i + 1 < argc) {
             uint64_t v = 0;
-            if (!parse_count(argv[++i], 65536, &v)) {
+            if (!cli__parse_count(argv[++i], 65536, &v)) {
                 fprintf(stderr, "wactor invoke: --max-memory-pages wants 0..65536, got '%s'\n", argv[i]);
                 return 2;
             }

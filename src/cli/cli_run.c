@@ -125,13 +125,9 @@ static void run_on_event(void *ud, const wc_event *ev) {
     pthread_mutex_unlock(&v->m);
 }
 
-/* Digits only (no sign, no blanks, no trailing text), at most max. */
 static bool run_number(const char *s, uint32_t max, uint32_t *out) {
-    if (!s || *s < '0' || *s > '9') return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (*end || errno || v > max) return false;
+    uint64_t v;
+    if (!cli__parse_count(s, max, &v)) return false;
     *out = (uint32_t)v;
     return true;
 }

@@ -93,12 +93,26 @@ const char *cli__func_name(const wa_module *m, uint32_t index, uint32_t *len) {
     return NULL;
 }
 
-bool cli__parse_size(const char *s, uint64_t *out) {
+/* Digits at s: the value and where they end; false on none or overflow. */
+static bool digits(const char *s, unsigned long long *v, char **end) {
     if (!s || *s < '0' || *s > '9') return false;
-    char *end;
     errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno) return false;
+    *v = strtoull(s, end, 10);
+    return errno == 0;
+}
+
+bool cli__parse_count(const char *s, uint64_t max, uint64_t *out) {
+    unsigned long long v;
+    char *end;
+    if (!digits(s, &v, &end) || *end || v > max) return false;
+    *out = v;
+    return true;
+}
+
+bool cli__parse_size(const char *s, uint64_t *out) {
+    unsigned long long v;
+    char *end;
+    if (!digits(s, &v, &end)) return false;
     unsigned shift = 0;
     if (*end == 'K') shift = 10;
     else if (*end == 'M') shift = 20;

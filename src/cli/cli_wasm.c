@@ -54,16 +54,6 @@ typedef struct run_opts {
     int prog_argc;
 } run_opts;
 
-static bool parse_u64(const char *s, uint64_t *out) {
-    if (!s || !*s || *s == '-') return false;
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end) return false;
-    *out = v;
-    return true;
-}
-
 /* The list is ours to split (an argv string): no copy, no length limit. */
 static bool parse_deny(char *list, uint64_t *deny) {
     for (char *save = NULL, *tok = strtok_r(list, ",", &save); tok;
@@ -122,9 +112,9 @@ static int parse_run(int argc, char **argv, run_opts *o) {
                 return 2;
             }
             o->env[o->nenv++] = val;
-        } else if (strcmp(opt, "--fuel") == 0 && parse_u64(val, &n) && n > 0) {
+        } else if (strcmp(opt, "--fuel") == 0 && cli__parse_count(val, UINT64_MAX, &n) && n > 0) {
             o->fuel = n;
-        } else if (strcmp(opt, "--max-memory-pages") == 0 && parse_u64(val, &n) && n > 0 &&
+        } else if (strcmp(opt, "--max-memory-pages") == 0 && cli__parse_count(val, UINT64_MAX, &n) && n > 0 &&
                    n <= 65536) {
             o->max_pages = (uint32_t)n;
         } else if (strcmp(opt, "--max-memory") == 0 && cli__parse_size(val, &n) && n > 0) {
