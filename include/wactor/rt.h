@@ -121,10 +121,12 @@ typedef struct wr_config {
 
 void wr_config_default(wr_config *cfg);
 wb_status wr_system_new(const wr_config *cfg, wr_system **out, wb_error *err);
-/* Stops accepting spawns and sends from outside and cancels every timer, lets
- * queued work drain until timeout_ns passes or nothing is runnable, then stops
- * every actor (reason shutdown; each terminate runs) and the workers. Returns
- * WB_TIMEOUT when the drain was cut short by the deadline. Must not be called
+/* Stops accepting spawns and sends from outside, shuts each top supervisor
+ * down (its children stop in reverse start order, one at a time) and waits
+ * for them, then cancels every timer, lets queued work drain until timeout_ns
+ * passes or nothing is runnable, then stops every actor (reason shutdown;
+ * each terminate runs) and the workers. Returns WB_TIMEOUT when the
+ * deadline cut the supervisors' stop or the drain short. Must not be called
  * from a worker. */
 wb_status wr_system_shutdown(wr_system *sys, uint64_t timeout_ns);
 /* Shuts down (1 s drain) if still running, then frees everything. NULL ok. */
@@ -349,7 +351,13 @@ typedef struct wr_restart_entry {
  * returned (a nested supervisor: once all its children started), restarts
  * too; called from outside the workers it returns when all have started. A
  * child whose init fails is restarted like a crash. Sending the supervisor a
- * non-normal exit signal stops it and its children. */
+ * non-normal exit signal stops it and its children. Children stop in reverse
+ * start order, one at a time: the next is asked once the previous one's exit
+ * arrived (its terminate ran, or it was killed at shutdown_ns); so do the
+ * siblings one_for_all and rest_for_one restart. A supervisor that exits
+ * (told to, or its intensity reached) does so after its last child: its
+ * parent hears of it once their names are free. Only one killed outright
+ * leaves its children to stop after it. */
 wb_status wr_supervisor_start(wr_system *sys, const wr_sup_spec *spec, wr_id *out, wb_error *err);
 /* Current id of a child (0 while it is down or restarting). */
 wr_id wr_supervisor_child(wr_system *sys, wr_id sup, const char *name);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "rt/internal.h"
+#include "rt/supervisor.h"
 
 #define HIST 32          /* restart entries kept per child */
 #define TAG_RESTART 0x5u /* timer message: restart batch `data` */
@@ -103,6 +104,26 @@ void wr__sups_free(wr_system *sys) {
     pthread_mutex_destroy(&s->lock);
     wb_free(&sys->alloc, s, sizeof *s, WB_TAG_GENERIC);
     sys->sups = NULL;
+}
+
+size_t wr__sups_stop_roots(wr_system *sys) {
+    size_t n = 0;
+    pthread_mutex_lock(&sys->sups->lock);
+    for (sup_entry *e = sys->sups->list; e; e = e->next) {
+        if (e->sup->parent) continue; /* immutable once spawned */
+        wr_exit(sys, 0, e->id, WR_EXIT_SHUTDOWN, "system shutdown", NULL);
+        n++;
+    }
+    pthread_mutex_unlock(&sys->sups->lock);
+    return n;
+}
+
+size_t wr__sups_roots(wr_system *sys) {
+    size_t n = 0;
+    pthread_mutex_lock(&sys->sups->lock);
+    for (sup_entry *e = sys->sups->list; e; e = e->next) n += e->sup->parent == 0;
+    pthread_mutex_unlock(&sys->sups->lock);
+    return n;
 }
 
 /* Returns the supervisor locked (and the table locked); NULL if unknown. */
@@ -464,8 +485,8 @@ static wr_turn sup_handle(wr_ctx *ctx, const wr_msg *msg) {
     wr__sup *s = *(wr__sup **)wr_ctx_state(ctx);
     pthread_mutex_lock(&s->lock);
     if (msg->kind == WR_MSG_EXIT) {
-        size_t i;
-        for (i = 0; i < s->n && s->children[i].id != msg->from; i++) {
+        size_t i = 0; /* from 0 (outside) is no child's, though a down child's id is 0 */
+        for (; i < s->n && (!msg->from || s->children[i].id != msg->from); i++) {
         }
         if (i < s->n) {
             on_child_exit(ctx, s, i, (wr_exit_kind)msg->tag);

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "rt/internal.h"
+#include "rt/supervisor.h"
 
 const char *wr_exit_kind_name(wr_exit_kind k) {
     switch (k) {
@@ -102,12 +103,23 @@ wb_status wr_system_shutdown(wr_system *sys, uint64_t timeout_ns) {
     if (wr__current_worker(sys)) return WB_STATE;
     if (sys->shut_down) return WB_OK;
     atomic_store(&sys->stopping, true);
+    uint64_t now = wb_now_ns();
+    uint64_t deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
+    wb_status st = WB_OK;
+    /* Top supervisors first, as OTP stops an application: each stops its
+     * children in reverse start order, one at a time, while the timers
+     * still run (the kills at their shutdown deadlines). */
+    for (size_t n = wr__sups_stop_roots(sys); n && (n = wr__sups_roots(sys)) != 0;) {
+        if (wb_now_ns() >= deadline) {
+            st = WB_TIMEOUT;
+            break;
+        }
+        wb_sleep_ns(100000);
+    }
     /* Timers are input from outside the actors too: none fires from now on,
      * so periodic work cannot keep the drain from ending. */
     wr__timers_stop(sys);
-    uint64_t deadline = wb_now_ns() + timeout_ns;
-    wb_status st = WB_OK;
-    while (!drained(sys)) {
+    while (st == WB_OK && !drained(sys)) {
         if (wb_now_ns() >= deadline) {
             st = WB_TIMEOUT;
             break;

@@ -12,6 +12,12 @@ static int setup(void **state) {
     witness_start(T.sys);
     define_guest(&T, "counter", "counter", NULL);
     define_guest(&T, "crasher", "crasher", NULL);
+    wb_error err;
+    wc_caps c;
+    wc_caps_init(&c); /* its cleanup tells the witness */
+    assert_int_equal(wc_caps_allow(&c, WC_CAP_SEND, "witness", &err), WB_OK);
+    define_guest(&T, "counter-w", "counter", &c);
+    wc_caps_close(&c);
     return 0;
 }
 
@@ -444,6 +450,46 @@ static void strategies(void **state) {
     assert_int_equal(info.incarnations, 1);
 }
 
+/* Issue 8: a one_for_all group stops in reverse start order, one at a time,
+ * before it restarts in start order. os-d's cleanup never ends and is cut at
+ * its 150 ms shutdown_ms; only then does os-c get its stop (its cleanup
+ * tells the witness), then os-a. */
+static void one_for_all_stops_in_reverse(void **state) {
+    (void)state;
+    const char *names[] = {"os-a", "os-b", "os-c", "os-d"};
+    wr_child_spec k[4] = {child("counter-w", names[0], WC_RESTART_PERMANENT, 0),
+                          child("crasher", names[1], WC_RESTART_PERMANENT, 0),
+                          child("counter-w", names[2], WC_RESTART_PERMANENT, 0)};
+    wc_child_opts o = {.restart = WC_RESTART_PERMANENT, .shutdown_ms = 150};
+    wb_error err;
+    if (wc_child_spec(T.host, "counter-w", names[3], &o, &k[3], &err) != WB_OK) fail_msg("%s", err.msg);
+    wr_sup_spec s = {.name = "os", .strategy = WR_ONE_FOR_ALL, .intensity = 5, .period_ns = 10 * SEC,
+                     .children = k, .nchildren = 4};
+    wr_id sup = start_sup(&s);
+    wr_id before[4], after[4];
+    ids_of(sup, names, before, 4);
+    char out[64];
+    assert_true(ask(&T, before[3], "hang", 5 * SEC, out, sizeof out)); /* its cleanup will not end */
+    int mark = witness_count();
+    uint64_t t0 = wb_now_ns();
+    crash("os-b", "unreachable");
+    if (!witness_wait(mark + 2)) fail_msg("witness: %d messages from %d", witness_count(), mark);
+    pthread_mutex_lock(&g_witness.m);
+    wr_id first = g_witness.from[mark], second = g_witness.from[mark + 1];
+    uint64_t at = g_witness.at[mark];
+    pthread_mutex_unlock(&g_witness.m);
+    if (first != before[2] || second != before[0])
+        fail_msg("cleanups from %llx then %llx; want os-c %llx then os-a %llx", (unsigned long long)first,
+                 (unsigned long long)second, (unsigned long long)before[2], (unsigned long long)before[0]);
+    if (at - t0 < 150 * MS) fail_msg("os-c's cleanup ran %.1f ms after the crash, before os-d's ended", (at - t0) / 1e6);
+    for (int i = 0; i < 4; i++) assert_true(restarted(sup, names[i], before[i]) != 0);
+    ids_of(sup, names, after, 4);
+    check_start_order(names, after, 0, 4);
+    wc_info info;
+    wc_info_get(T.host, "os-d", &info);
+    assert_int_equal(info.fail, WC_FAIL_TIMEOUT);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(restart_starts_clean),
@@ -456,6 +502,7 @@ int main(void) {
         cmocka_unit_test(backoff_jitter_and_cap),
         cmocka_unit_test(intensity_escalates),
         cmocka_unit_test(restart_policy_matrix),
+        cmocka_unit_test(one_for_all_stops_in_reverse),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -575,6 +575,48 @@ static void shutdown_stop_order(void **state) {
     wr_system_free(sys);
 }
 
+/* An exit signal from outside (from 0) stops a supervisor with a child
+ * down (id 0): it was taken for that child's exit and ignored. */
+static void exit_from_outside_with_a_child_down(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    const wr_child_spec kids[] = {CHILD("tmp", WR_TEMPORARY), CHILD("p", WR_PERMANENT)};
+    wr_sup_spec spec = {.name = "down", .intensity = 5, .period_ns = 5000 * MS, .children = kids, .nchildren = 2};
+    wr_id sup, tmp = 0, p = 0;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_true(WAIT_UNTIL((tmp = child(sys, sup, "tmp")) != 0 && (p = child(sys, sup, "p")) != 0, 5000 * MS));
+    size_t mark = atomic_load(&log_n);
+    crash(sys, tmp);
+    assert_true(WAIT_UNTIL(log_count(mark, 1) == 1, 5000 * MS));
+    assert_int_equal(wr_exit(sys, 0, sup, WR_EXIT_SHUTDOWN, "enough", NULL), WB_OK);
+    assert_true(WAIT_UNTIL(!wr_alive(sys, sup), 5000 * MS));
+    assert_false(wr_alive(sys, p));
+    wr_system_free(sys);
+}
+
+/* A system shutdown stops the top supervisors the same way first (timers
+ * still running for the kill at e's deadline), then everything else. */
+static void system_shutdown_stop_order(void **state) {
+    (void)state;
+    wr_system *sys = test_system(2);
+    log_reset();
+    wr_child_spec kids[5];
+    kids5_specs(kids);
+    wr_sup_spec spec = {.name = "order", .strategy = WR_ONE_FOR_ONE, .intensity = 5, .period_ns = 10000 * MS,
+                        .children = kids, .nchildren = 5};
+    wr_id sup, w;
+    assert_int_equal(wr_supervisor_start(sys, &spec, &sup, NULL), WB_OK);
+    assert_int_equal(wr_spawn(sys, &down_watcher, &sup, &w, NULL), WB_OK);
+    assert_true(WAIT_UNTIL(child(sys, sup, "e") != 0, 5000 * MS));
+    size_t mark = atomic_load(&log_n);
+    assert_int_equal(wr_system_shutdown(sys, 5000 * MS), WB_OK);
+    char got[512];
+    log_spell(mark, true, got, sizeof got);
+    assert_string_equal(got, "e? e.k d< d. c? c. b. a< a.k S#");
+    wr_system_free(sys);
+}
+
 /* A nested supervisor that exceeds its intensity stops its children (which
  * hold registered names, and take time to stop) before its exit reaches the
  * parent: the names are free when the parent hears of it, and the restarted
@@ -647,6 +689,8 @@ int main(void) {
         cmocka_unit_test(one_for_all_stop_order),
         cmocka_unit_test(rest_for_one_stop_order),
         cmocka_unit_test(shutdown_stop_order),
+        cmocka_unit_test(exit_from_outside_with_a_child_down),
+        cmocka_unit_test(system_shutdown_stop_order),
         cmocka_unit_test(escalation_frees_names_first),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
