@@ -7,13 +7,16 @@
 //   longer fit in the caches, so most lookups wait for memory);
 // - hot: the same 10 names (spread over the N) over and over (what the
 //   registry itself costs as it grows, the memory touched staying the same).
+// For scale, "chase": one dependent read of a random cache line among N
+// lines (a pointer chase over N * 64 bytes), what any structure touching a
+// line of its own per name pays per access once they leave the caches.
 // ns per lookup: the thread CPU time of each actor's loop over LOOKUPS
 // names, averaged over the actors, best of 5 rounds (other processes on a
 // shared machine move wall times a lot); for every worker at once also the
 // wall time, which shows whether the workers wait for each other (a worker
 // sleeping on a lock spends no CPU time).
 //   bench_rt_lookup N [LOOKUPS]   prints "<pattern>_<who> <ns> ns" lines:
-//   all_one, all_every, all_every_wall, hot_one, hot_every, hot_every_wall
+//   all_one, all_every, all_every_wall, hot_one, hot_every, hot_every_wall, chase
 #include <pthread.h>
 #include <time.h>
 
@@ -93,6 +96,25 @@ static bool run_round(wr_system *sys, job *jobs, unsigned nj, sem_t *done, doubl
     return true;
 }
 
+/* ns per step of a pointer chase through `lines` cache lines in a shuffled
+ * cycle (thread CPU time, best of 3); 0 when out of memory. */
+static double chase_ns(uint64_t lines, const uint32_t *order) {
+    uint64_t *a = aligned_alloc(64, lines * 64);
+    if (!a) return 0;
+    for (uint64_t i = 0; i < lines; i++) a[order[i] * 8] = order[(i + 1) % lines] * 8ull;
+    double best = 0;
+    uint64_t at = order[0] * 8ull, steps = 2000000;
+    for (int r = 0; r < 3; r++) {
+        uint64_t c0 = thread_cpu_ns();
+        for (uint64_t i = 0; i < steps; i++) at = a[at];
+        double ns = (double)(thread_cpu_ns() - c0) / (double)steps;
+        if (best == 0 || ns < best) best = ns;
+    }
+    if (at % 8) best = 0; /* never: keeps the chase from being optimised away */
+    free(a);
+    return best;
+}
+
 int main(int argc, char **argv) {
     uint64_t n = bench_arg(argc, argv, 1, 10000), lookups = bench_arg(argc, argv, 2, 1000000);
     if (n < HOT || n > 10000000) {
@@ -160,6 +182,7 @@ int main(int argc, char **argv) {
     bench_report("hot_one", best_cpu[2], "ns");
     bench_report("hot_every", best_cpu[3], "ns");
     bench_report("hot_every_wall", best[3], "ns");
+    bench_report("chase", chase_ns(n, order), "ns");
     wr_system_free(sys);
     sem_destroy(&done);
     free(names);
