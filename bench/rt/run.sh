@@ -82,3 +82,41 @@ if [[ -n $pp && -n $floor ]]; then
 else
   row "ping-pong rtt" "${pp:-FAILED}" "${floor:-FAILED}" - "<=3x the floor"
 fi
+
+# Name lookups as the registry grows (no Erlang counterpart): CPU ns per
+# wr_lookup with 10, 10k and 100k names registered, over all of them
+# (shuffled) or over 10 hot ones, from one worker or every worker at once
+# (bench/rt/lookup.c), best of BENCH_PASSES runs; "100k/10" is the growth,
+# target at most 1.2x. The chase row is the memory underneath: one
+# dependent read of a random cache line among N (no target: it grows as
+# the lines leave the caches).
+echo
+echo "registry: ns per wr_lookup with N names registered"
+lrow() { printf '%-34s %7s %7s %7s %8s %8s  %s\n' "$@"; }
+lrow lookups 10 10k 100k 10k/10 100k/10 target
+declare -A lk=() # key,N -> the best of BENCH_PASSES runs
+for ((i = 0; i < PASSES; i++)); do
+  for n in 10 10000 100000; do
+    while read -r k v _; do
+      lk[$k,$n]=$(better low "${lk[$k,$n]:-}" "$v")
+    done < <(timeout "$LIMIT" "$R/bench_rt_lookup" "$n" 2>/dev/null || true)
+  done
+done
+for k in all_one all_every all_every_wall hot_one hot_every hot_every_wall chase; do
+  case $k in
+    all_*) what="all N names";; hot_*) what="10 hot names";; *) what="memory: a random line of N";;
+  esac
+  case $k in
+    *_one) what+=", one worker";; *_wall) what+=", every worker, wall";; *_every) what+=", every worker";;
+  esac
+  a=${lk[$k,10]:-} b=${lk[$k,10000]:-} c=${lk[$k,100000]:-}
+  if [[ -z $a || -z $b || -z $c ]]; then
+    lrow "$what" "${a:-FAILED}" "${b:-FAILED}" "${c:-FAILED}" - - "<=1.2x"
+    continue
+  fi
+  g10k=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", b / a }')
+  g=$(awk -v a="$a" -v c="$c" 'BEGIN { printf "%.2f", c / a }')
+  verdict="<=1.2x $(awk -v g="$g" 'BEGIN { print (g <= 1.2) ? "ok" : "MISS" }')"
+  [[ $k == chase ]] && verdict="(floor)"
+  lrow "$what" "$a" "$b" "$c" "${g10k}x" "${g}x" "$verdict"
+done
