@@ -46,10 +46,13 @@ typedef struct wr__reg_table {
 } wr__reg_table;
 _Static_assert(offsetof(wr__reg_table, slot) % sizeof(wr__reg_slot) == 0, "slots stay within lines");
 
-/* A reader's announcement: the epoch it began a lookup in, 0 when idle. One
- * cache line each, written by its reader, read by writers. */
+/* A reader's announcement: the epoch it began a lookup in, 0 when idle.
+ * Written by its reader, read by writers; 128 bytes apart, so that no two
+ * readers share a line, nor a pair of lines that the hardware prefetches
+ * together. */
 typedef struct wr__reg_reader {
     _Alignas(64) _Atomic uint64_t epoch;
+    char apart_[120];
 } wr__reg_reader;
 
 #define WR__REG_EXT_READERS 16   /* records for threads that are not this system's workers */
