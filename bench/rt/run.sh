@@ -7,6 +7,8 @@
 # on one machine. Each pair runs BENCH_PASSES times alternately (wactor,
 # Erlang, wactor, ...) and keeps each side's best, so a burst of load from
 # other processes does not decide a line. Usage: bench/rt/run.sh BUILD_DIR
+# (BENCH_ONLY=TEXT: only the workload pairs whose name contains TEXT; no
+# floor, no registry section)
 set -euo pipefail
 B=${1:-build/release}
 R=$B/bench/rt
@@ -42,6 +44,7 @@ better() {
 # DIR is "low" when smaller is better, "high" when larger is.
 pair() {
   local name=$1 unit=$2 dir=$3 w="" e="" v vs verdict i
+  [[ -n ${BENCH_ONLY:-} && $name != *"$BENCH_ONLY"* ]] && return
   shift 3
   local wcmd=() ecmd=()
   while [[ $1 != -- ]]; do wcmd+=("$1"); shift; done
@@ -68,9 +71,14 @@ pair "ping-pong rtt" ns low "$R/bench_rt_pingpong" 500000 -- pingpong 500000
 pair "1->1" msg/s high "$R/bench_rt_throughput" 1 1000000 -- throughput 1 1000000
 pair "4->1" msg/s high "$R/bench_rt_throughput" 4 1000000 -- throughput 4 1000000
 pair "ring 10k hop" ns low "$R/bench_rt_ring" 10000 50 -- ring 10000 50
-pair restart ns low "$R/bench_rt_restart" 2000 -- restart 2000
+# restart, two cases: one supervisor taking every restart at a high rate
+# (OTP walks its list of recent restarts on each one), and a fresh
+# supervisor per block of 100 restarts (the ordinary case)
+pair "restart hi-rate" ns low "$R/bench_rt_restart" 2000 -- restart 2000
+pair "restart /100" ns low "$R/bench_rt_restart" 2000 100 -- restart 2000 100
 pair "named send" ns low "$R/bench_rt_named" 1000000 -- named 1000000
 
+[[ -n ${BENCH_ONLY:-} ]] && exit 0
 echo
 echo "hand-off floor: wactor ping-pong vs two threads through a mutex + condvar"
 row workload wactor floor ratio target
