@@ -7,6 +7,7 @@
 #define BENCH_COMP_H
 
 #include <inttypes.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,12 +25,22 @@
 #define SEC 1000000000ull
 
 /* Transitions seen by the host's event callback: when the last component
- * became Ready or Failed. Written by workers, read by main. */
+ * became Ready or Failed. Written by workers, read by main. The host marks a
+ * component Ready (what wc_spawn waits for) before it runs the callback for
+ * that transition, so a reader that saw a component Ready must still wait
+ * for `ready` to count it before its ready_ns is here (each time is stored
+ * before its count is raised). The times are maxima: two workers may run
+ * their callbacks in the other order than their transitions. */
 typedef struct bench_clock {
     atomic_uint_fast64_t ready, failed;        /* counts */
     atomic_uint_fast64_t ready_ns, failed_ns;  /* time of the latest */
     atomic_uint_fast64_t starting_ns;          /* latest Creating -> Starting */
 } bench_clock;
+
+static inline void bench_clock_max(atomic_uint_fast64_t *at, uint64_t t) {
+    uint_fast64_t cur = atomic_load(at);
+    while (cur < t && !atomic_compare_exchange_weak(at, &cur, t)) {}
+}
 
 typedef struct bench {
     wr_system *sys;   /* owner: bench */
@@ -42,12 +53,12 @@ static inline void bench_on_event(void *ud, const wc_event *ev) {
     bench_clock *c = ud;
     if (ev->type != WC_EV_TRANSITION) return;
     if (ev->to == WC_STATE_STARTING) {
-        atomic_store(&c->starting_ns, ev->time_ns);
+        bench_clock_max(&c->starting_ns, ev->time_ns);
     } else if (ev->to == WC_STATE_READY) {
-        atomic_store(&c->ready_ns, ev->time_ns);
+        bench_clock_max(&c->ready_ns, ev->time_ns);
         atomic_fetch_add(&c->ready, 1);
     } else if (ev->to == WC_STATE_FAILED) {
-        atomic_store(&c->failed_ns, ev->time_ns);
+        bench_clock_max(&c->failed_ns, ev->time_ns);
         atomic_fetch_add(&c->failed, 1);
     }
 }
@@ -99,14 +110,42 @@ static inline bool bench_define(bench *b, const char *def, const char *file, boo
     return st == WB_OK;
 }
 
-static inline wr_id bench_spawn(bench *b, const char *def, const char *name) {
+/* Waits (10 s at most) until the clock counts `want` Ready components. */
+static inline bool bench_wait_ready(bench *b, uint64_t want) {
+    uint64_t deadline = 0;
+    while (atomic_load(&b->clock.ready) < want) {
+        uint64_t now = wb_now_ns();
+        if (!deadline) deadline = now + 10 * SEC;
+        if (now > deadline) return false;
+        sched_yield();
+    }
+    return true;
+}
+
+/* Spawns from outside, as wc_spawn: returns once the component is Ready,
+ * and also once its Ready event has reached the clock (the driver spawns
+ * nothing else meanwhile). *returned_ns (if not NULL): when wc_spawn
+ * returned, before that wait. */
+static inline wr_id bench_spawn_at(bench *b, const char *def, const char *name,
+                                   uint64_t *returned_ns) {
     wr_id id = 0;
     wb_error err = {0};
-    if (wc_spawn(b->host, def, name, &id, &err) != WB_OK) {
+    uint64_t want = atomic_load(&b->clock.ready) + 1;
+    wb_status st = wc_spawn(b->host, def, name, &id, &err);
+    if (returned_ns) *returned_ns = wb_now_ns();
+    if (st != WB_OK) {
         fprintf(stderr, "bench: spawn %s: %s\n", name, err.msg);
         return 0;
     }
+    if (!bench_wait_ready(b, want)) {
+        fprintf(stderr, "bench: spawn %s: Ready, but no Ready event within 10 s\n", name);
+        return 0;
+    }
     return id;
+}
+
+static inline wr_id bench_spawn(bench *b, const char *def, const char *name) {
+    return bench_spawn_at(b, def, name, NULL);
 }
 
 /* A raw-text request; the reply's body as a number (ns), or -1 on error. */

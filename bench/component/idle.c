@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: MIT */
-/* Idle components resident at once: a component spawns N 1-page components
- * (idle.wat); memory per component is the growth of the process's resident
- * set (RSS) and of its page tables (VmPTE, which RSS leaves out) over N,
- * measured once all are Ready and again after each handled one message
- * (which touches its page of linear memory).
- *   bench_comp_idle [N]
+/* Idle components resident at once: a component spawns N idle components;
+ * memory per component is the growth of the process's resident set (RSS)
+ * and of its page tables (VmPTE, which RSS leaves out) over N, measured
+ * once all are Ready and again after each handled one message (which
+ * touches its linear memory).
+ *   bench_comp_idle [N] [GUEST]
+ * GUEST: the idle component's module in BENCH_COMP_DIR: idle.wasm (the
+ *   hand-written idle.wat, (memory 1 1)) by default, or idle_c.wasm (idle_c.c,
+ *   clang-built with the SDK: 2 pages, no declared maximum)
  * idle_ready_bytes / idle_touched_bytes: RSS+PTE bytes per component
  * idle_pte_bytes: the page-table part of idle_touched_bytes
+ * idle_virtual_bytes: address space per component (VmSize), mostly the
+ *   reservation its linear memory may grow into
  * idle_spawn: ns per component spawned (guest spawn until the last Ready) */
 #include "bench_comp.h"
 
@@ -20,14 +25,16 @@ static uint64_t mem_bytes(void) { return bench_status_bytes("VmRSS") + bench_sta
 
 int main(int argc, char **argv) {
     uint64_t n = bench_arg(argc, argv, 1, 100000);
+    const char *guest = argc > 2 ? argv[2] : "idle.wasm";
     bench b;
-    if (!bench_open(&b, 0, 0) || !bench_define(&b, "idle", "idle.wasm", false) ||
+    if (!bench_open(&b, 0, 0) || !bench_define(&b, "idle", guest, false) ||
         !bench_define(&b, "peer", "peer.wasm", true))
         return 1;
     wr_id p = bench_spawn(&b, "peer", "spawner");
     if (!p) return 1;
     uint64_t r0 = atomic_load(&b.clock.ready), mem0 = mem_bytes();
-    uint64_t pte0 = bench_status_bytes("VmPTE"), t0 = wb_now_ns();
+    uint64_t pte0 = bench_status_bytes("VmPTE"), vm0 = bench_status_bytes("VmSize");
+    uint64_t t0 = wb_now_ns();
     char cmd[64];
     snprintf(cmd, sizeof cmd, "spawn idle %" PRIu64, n);
     if (bench_ask(&b, p, cmd) < 0 || !wait_count(&b.clock.ready, r0 + n)) {
@@ -62,10 +69,12 @@ int main(int argc, char **argv) {
         return 1;
     }
     uint64_t mem2 = mem_bytes(), pte2 = bench_status_bytes("VmPTE");
+    uint64_t vm2 = bench_status_bytes("VmSize");
     bench_report("idle_count", (double)n, "components");
     bench_report("idle_ready_bytes", (double)(mem1 - mem0) / (double)n, "B");
     bench_report("idle_touched_bytes", (double)(mem2 - mem0) / (double)n, "B");
     bench_report("idle_pte_bytes", (double)(pte2 - pte0) / (double)n, "B");
+    bench_report("idle_virtual_bytes", (double)(vm2 - vm0) / (double)n, "B");
     bench_report("idle_spawn", (double)spawn_ns / (double)n, "ns");
     bench_close(&b);
     return 0;
