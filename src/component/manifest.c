@@ -540,7 +540,11 @@ static wb_status dir_resolve(ctx *c, char **entry, const char *base_dir, const c
             return n > PATH_MAX ? bad(c, at, "component \"%s\": directory path too long", comp)
                                 : wb_error_set(c->err, WB_NOMEM, "out of memory");
         }
-        snprintf(resolved, n, "%s/%s", base_dir, *entry);
+        if (snprintf(resolved, n, "%s/%s", base_dir, *entry) >= (int)n) { /* sized above: never */
+            free(resolved);
+            wc_dir_close(&d);
+            return bad(c, at, "component \"%s\": directory path too long", comp);
+        }
     }
     const char *host = d.host;
     char hostbuf[PATH_MAX];
@@ -664,7 +668,10 @@ static wb_status check_component(ctx *c, wc_component_spec *cs, size_t i, const 
                    cs->name);
     char *p = malloc(n);
     if (!p) return wb_error_set(c->err, WB_NOMEM, "out of memory");
-    snprintf(p, n, "%s%s%s", base_dir, base_dir[blen - 1] == '/' ? "" : "/", cs->wasm);
+    if (snprintf(p, n, "%s%s%s", base_dir, base_dir[blen - 1] == '/' ? "" : "/", cs->wasm) >= (int)n) {
+        free(p); /* sized above: never */
+        return wb_error_set(c->err, WB_INVALID_ARG, "wasm path too long");
+    }
     free(cs->wasm);
     cs->wasm = p;
     return WB_OK;

@@ -296,7 +296,10 @@ static void health_decode(const wc_reply *r, wc_health *out, char *reason, size_
         *out = s == 0 ? WC_HEALTHY : s == 1 ? WC_DEGRADED : WC_UNHEALTHY;
         if (reason && cap) snprintf(reason, cap, "%.*s", (int)(r->payload->len - 4), (const char *)b + 4);
     } else if (reason && cap) {
-        snprintf(reason, cap, "%s", r->code == WC_TIMEOUT ? "no answer" : r->reason);
+        const char *why = r->code == WC_TIMEOUT ? "no answer" : r->reason;
+        size_t n = strnlen(why, cap - 1); /* a display text: cut to the caller's buffer */
+        memcpy(reason, why, n);
+        reason[n] = 0;
     }
 }
 
