@@ -99,10 +99,11 @@ static wa_host_status imp_self(wa_instance *inst, const wa_value *args, wa_value
     return WA_HOST_OK;
 }
 
-/* Is `name` a child this component spawned (which it may always reach)? */
-static bool own_child(wc_actor *a, const char *name) {
-    wc_comp *c = wc__comp_by_id(a->comp->host, wr_lookup(wr_ctx_system(a->ctx), name));
-    return c && atomic_load_explicit(&c->spawner, memory_order_relaxed) == a->comp;
+/* A child this component spawned and that is alive (which it may always
+ * reach and stop), or NULL. */
+static wc_comp *own_live_child(wc_actor *a, wr_id id) {
+    wc_comp *c = wc__comp_by_id(a->comp->host, id);
+    return c && atomic_load_explicit(&c->spawner, memory_order_relaxed) == a->comp ? c : NULL;
 }
 
 static wa_host_status imp_lookup(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
@@ -117,7 +118,7 @@ static wa_host_status imp_lookup(wa_instance *inst, const wa_value *args, wa_val
         wr_id id = wc_host_lookup(a->comp->host, name, &as);
         const wc_caps *caps = &a->comp->def->caps;
         if (!wc_caps_permits(caps, WC_CAP_SEND, name) && !wc_caps_permits(caps, WC_CAP_SEND, as) &&
-            !own_child(a, name)) {
+            !own_live_child(a, wr_lookup(wr_ctx_system(a->ctx), name))) {
             res[0] = wa_i64(denied(a, "lookup of %s", name));
             return WA_HOST_OK;
         }
@@ -458,12 +459,6 @@ static wa_host_status imp_spawn(wa_instance *inst, const wa_value *args, wa_valu
 }
 
 /* ---- children, timers, monitors ----------------------------------------------- */
-/* A child this component spawned and that is alive, or NULL. */
-static wc_comp *own_live_child(wc_actor *a, wr_id id) {
-    wc_comp *c = wc__comp_by_id(a->comp->host, id);
-    return c && atomic_load_explicit(&c->spawner, memory_order_relaxed) == a->comp ? c : NULL;
-}
-
 static wa_host_status imp_stop(wa_instance *inst, const wa_value *args, wa_value *res, void *ud) {
     wc_actor *a = actor_of(inst);
     wr_id id = (wr_id)args[0].of.i64;
